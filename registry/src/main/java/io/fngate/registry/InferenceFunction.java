@@ -1,0 +1,47 @@
+package io.fngate.registry;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A registered function: an id, a human name and its versions.
+ *
+ * @param id       function id
+ * @param name     function name (sent upstream as {@code NVCF-FUNCTION-NAME})
+ * @param versions the versions, in registration order
+ */
+public record InferenceFunction(UUID id, String name, List<FunctionVersion> versions) {
+
+    /**
+     * Copies the list so the value stays immutable and checks that version ids are unique.
+     */
+    public InferenceFunction {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        versions = List.copyOf(versions);
+        if (versions.stream().map(FunctionVersion::id).distinct().count() != versions.size()) {
+            throw new IllegalArgumentException("versions: duplicate version id in function " + id);
+        }
+    }
+
+    /**
+     * Finds a version by id.
+     *
+     * @param versionId version id
+     * @return the version, or empty when this function has no such version
+     */
+    public Optional<FunctionVersion> version(UUID versionId) {
+        return versions.stream().filter(v -> v.id().equals(versionId)).findFirst();
+    }
+
+    /**
+     * The versions that have at least one instance.
+     *
+     * @return deployed versions, possibly empty
+     */
+    public List<FunctionVersion> deployedVersions() {
+        return versions.stream().filter(FunctionVersion::deployed).toList();
+    }
+}

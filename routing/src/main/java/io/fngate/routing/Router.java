@@ -1,0 +1,119 @@
+package io.fngate.routing;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import io.fngate.registry.FunctionVersion;
+import io.fngate.registry.InferenceFunction;
+import io.fngate.registry.Instance;
+import io.fngate.registry.Registry;
+
+/**
+ * Resolves requests to an instance: parses the target, checks it against the registry, picks a version
+ * (the named one, else a random deployed one) and an instance of it (round robin per version).
+ * <p>
+ * Thread-safe and non-blocking. Not responsible for concurrency limits or queueing (a later dispatcher),
+ * nor for health: it trusts the registry's instance lists.
+ */
+public final class Router {
+    private final Registry registry;
+    private final TargetParser parser;
+    private final ConcurrentHashMap<UUID, AtomicInteger> cursors = new ConcurrentHashMap<>();
+
+    private Router(Registry registry, List<String> domains) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.parser = new TargetParser(domains);
+    }
+
+    /**
+     * Creates a router.
+     *
+     * @param registry where functions are looked up
+     * @param domains  accepted invocation domains ({@code <domain>} in {@code {id}.invocation.<domain>});
+     *                 empty accepts any domain
+     * @return router
+     */
+    public static Router create(Registry registry, List<String> domains) {
+        return new Router(registry, List.copyOf(domains));
+    }
+
+    /**
+     * Parses the target of a request without resolving it.
+     *
+     * @param authority Host header or HTTP/2 {@code :authority}, port allowed
+     * @param headers   request header lookup by lower-case name
+     * @return target, or empty when the request names no function at all
+     * @throws IllegalArgumentException never; malformed targets are reported by {@link #resolve}
+     */
+    public Optional<InvocationTarget> target(String authority, Function<String, Optional<String>> headers) {
+        return Optional.ofNullable(parser.parse(authority, headers).target());
+    }
+
+    /**
+     * Resolves a request to a route.
+     *
+     * @param authority Host header or HTTP/2 {@code :authority}, port allowed
+     * @param headers   request header lookup by lower-case name
+     * @return a route or the reason there is none
+     */
+    public RouteResult resolve(String authority, Function<String, Optional<String>> headers) {
+        TargetParser.Parsed parsed = parser.parse(authority, headers);
+        if (parsed.failure() != null) {
+            return parsed.failure();
+        }
+        return resolve(parsed.target());
+    }
+
+    /**
+     * Resolves a parsed target to a route.
+     *
+     * @param target function and optional version
+     * @return a route or the reason there is none
+     */
+    public RouteResult resolve(InvocationTarget target) {
+        Optional<InferenceFunction> found = registry.function(target.functionId());
+        if (found.isEmpty()) {
+            return new RouteFailure(RouteFailure.Kind.UNKNOWN_FUNCTION,
+                    "Function " + target.functionId() + " is not registered.");
+        }
+        InferenceFunction function = found.get();
+        FunctionVersion version;
+        if (target.versionId().isPresent()) {
+            Optional<FunctionVersion> named = function.version(target.versionId().get());
+            if (named.isEmpty()) {
+                return new RouteFailure(RouteFailure.Kind.UNKNOWN_VERSION,
+                        "Function " + function.id() + " has no version " + target.versionId().get() + ".");
+            }
+            version = named.get();
+            if (!version.deployed()) {
+                return new RouteFailure(RouteFailure.Kind.NO_INSTANCE,
+                        "Version " + version.id() + " of function " + function.id() + " has no instance.");
+            }
+        } else {
+            List<FunctionVersion> deployed = function.deployedVersions();
+            if (deployed.isEmpty()) {
+                return new RouteFailure(RouteFailure.Kind.NO_INSTANCE,
+                        "Function " + function.id() + " has no deployed version.");
+            }
+            version = deployed.size() == 1
+                    ? deployed.getFirst()
+                    : deployed.get(ThreadLocalRandom.current().nextInt(deployed.size()));
+        }
+        return new Route(function, version, pick(version));
+    }
+
+    private Instance pick(FunctionVersion version) {
+        List<Instance> instances = version.instances();
+        if (instances.size() == 1) {
+            return instances.getFirst();
+        }
+        AtomicInteger cursor = cursors.computeIfAbsent(version.id(), id -> new AtomicInteger());
+        return instances.get(Math.floorMod(cursor.getAndIncrement(), instances.size()));
+    }
+}
