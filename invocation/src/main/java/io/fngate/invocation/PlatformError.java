@@ -1,0 +1,66 @@
+package io.fngate.invocation;
+
+/**
+ * Every error the gateway itself produces, with its HTTP status, RFC 9457 problem type and metric label.
+ * Container errors are never mapped here: they pass through untouched.
+ */
+public enum PlatformError {
+    /** The request names a function in a form that cannot be parsed. */
+    MALFORMED_TARGET(400, "malformed-target", "Malformed invocation target"),
+    /** A platform request header (NVCF-POLL-SECONDS) has an invalid value. */
+    BAD_REQUEST_HEADER(400, "bad-request-header", "Invalid request header"),
+    /** No function target at all, or no such function. */
+    FUNCTION_NOT_FOUND(404, "function-not-found", "Function not found"),
+    /** The function exists but has no such version. */
+    VERSION_NOT_FOUND(404, "version-not-found", "Function version not found"),
+    /** The request body is larger than the configured limit. */
+    BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
+    /** No instance can serve the function or version. */
+    NO_CAPACITY(503, "no-capacity", "No instance available"),
+    /** The instance refused or dropped the connection before answering. */
+    UPSTREAM_UNREACHABLE(502, "upstream-unreachable", "Function instance unreachable"),
+    /** The instance sent something that is not an HTTP/1.1 response. */
+    UPSTREAM_PROTOCOL(502, "upstream-protocol-error", "Invalid response from function instance"),
+    /** No response headers within the response-start timeout (or before the request deadline). */
+    UPSTREAM_TIMEOUT(504, "upstream-timeout", "Function did not respond in time"),
+    /** Anything unexpected; the client never sees internals. */
+    INTERNAL(500, "internal-error", "Internal gateway error");
+
+    private final int status;
+    private final String label;
+    private final String title;
+
+    PlatformError(int status, String label, String title) {
+        this.status = status;
+        this.label = label;
+        this.title = title;
+    }
+
+    /**
+     * @return HTTP status code
+     */
+    public int status() {
+        return status;
+    }
+
+    /**
+     * @return short kebab-case name, used as metric label and in the problem type
+     */
+    public String label() {
+        return label;
+    }
+
+    /**
+     * @return problem title (constant per kind)
+     */
+    public String title() {
+        return title;
+    }
+
+    /**
+     * @return RFC 9457 problem type URI
+     */
+    public String type() {
+        return "urn:fngate:problem-details:" + label;
+    }
+}

@@ -1,0 +1,76 @@
+package io.fngate.invocation;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+
+import io.fngate.routing.Route;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Builds the request line and headers sent to the container.
+ * <p>
+ * The request target is the client's raw path and raw query, byte for byte: nothing is decoded, normalised
+ * or re-encoded ({@code %2F}, {@code +}, {@code ;m=1}, repeated and bare query parameters all survive).
+ */
+final class RequestHeadWriter {
+    private RequestHeadWriter() {
+    }
+
+    static String target(HttpPrologue prologue) {
+        String path = prologue.uriPath().rawPath();
+        if (path.isEmpty()) {
+            path = "/";
+        }
+        return prologue.hasQuery() ? path + "?" + prologue.query().rawValue() : path;
+    }
+
+    /**
+     * @param declaredLength the client's Content-Length, when it sent one
+     * @param chunked        whether the body goes upstream chunked (a body of unknown length)
+     */
+    static byte[] write(ServerRequest req, Route route, UUID requestId, OptionalLong declaredLength, boolean chunked) {
+        StringBuilder b = new StringBuilder(512);
+        b.append(req.prologue().method().text()).append(' ').append(target(req.prologue())).append(" HTTP/1.1\r\n");
+        line(b, "Host", route.instance().authority());
+        Set<String> listed = HeaderPolicy.connectionListed(req.headers().all(HeaderNames.CONNECTION, List::of));
+        for (Header h : req.headers()) {
+            String lower = HeaderPolicy.lower(h);
+            if (HeaderPolicy.forwardRequestHeader(lower, listed)) {
+                for (String value : h.allValues()) {
+                    if (HeaderPolicy.safeValue(value)) {
+                        line(b, h.name(), value);
+                    }
+                }
+            }
+        }
+        line(b, "NVCF-REQID", requestId.toString());
+        line(b, "NVCF-FUNCTION-ID", route.function().id().toString());
+        line(b, "NVCF-FUNCTION-VERSION-ID", route.version().id().toString());
+        if (HeaderPolicy.safeValue(route.function().name())) {
+            line(b, "NVCF-FUNCTION-NAME", route.function().name());
+        }
+        line(b, "X-Forwarded-For", req.remotePeer().host());
+        line(b, "X-Forwarded-Proto", req.isSecure() ? "https" : "http");
+        String authority = req.authority();
+        if (authority != null && !authority.isEmpty() && HeaderPolicy.safeValue(authority)) {
+            line(b, "X-Forwarded-Host", authority);
+        }
+        if (declaredLength.isPresent()) {
+            line(b, "Content-Length", Long.toString(declaredLength.getAsLong()));
+        } else if (chunked) {
+            line(b, "Transfer-Encoding", "chunked");
+        }
+        b.append("\r\n");
+        return b.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void line(StringBuilder b, String name, String value) {
+        b.append(name).append(": ").append(value).append("\r\n");
+    }
+}

@@ -1,0 +1,129 @@
+package io.fngate.invocation;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.fngate.registry.Instance;
+
+/**
+ * One HTTP/1.1 connection to a function instance, over a plain JDK socket (blocking, on virtual threads).
+ * <p>
+ * Reads and writes may happen on two threads at once (the request body pump writes while the handler reads
+ * the response): that is the full duplex a streaming echo needs. {@link #abort()} from any thread unblocks
+ * both at once.
+ */
+final class UpstreamConnection {
+    private static final int BUFFER = 16 * 1024;
+
+    private final Instance instance;
+    private final Socket socket;
+    private final BufferedInputStream in;
+    private final BufferedOutputStream out;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean reused;
+    private volatile long idleSinceNanos;
+
+    private UpstreamConnection(Instance instance, Socket socket, BufferedInputStream in, BufferedOutputStream out) {
+        this.instance = instance;
+        this.socket = socket;
+        this.in = in;
+        this.out = out;
+    }
+
+    static UpstreamConnection open(Instance instance, Duration connectTimeout) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setKeepAlive(true);
+            socket.connect(new InetSocketAddress(instance.host(), instance.port()),
+                    (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+            return new UpstreamConnection(instance, socket,
+                    new BufferedInputStream(socket.getInputStream(), BUFFER),
+                    new BufferedOutputStream(socket.getOutputStream(), BUFFER));
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Marks the connection idle in the pool; once reused, a stale keep-alive connection is possible. */
+    void markIdle(long nowNanos) {
+        this.reused = true;
+        this.idleSinceNanos = nowNanos;
+    }
+
+    Instance instance() {
+        return instance;
+    }
+
+    BufferedInputStream in() {
+        return in;
+    }
+
+    BufferedOutputStream out() {
+        return out;
+    }
+
+    boolean reused() {
+        return reused;
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * How long the next reads may block before {@link java.net.SocketTimeoutException}; the socket stays usable.
+     */
+    void readTimeout(Duration timeout) {
+        long millis = Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        try {
+            socket.setSoTimeout((int) millis);
+        } catch (SocketException e) {
+            // closed concurrently: the next read reports it
+        }
+    }
+
+    /**
+     * Orderly close, for connections that are simply not reused.
+     *
+     * @return true for the call that closed it, false when it was closed already
+     */
+    boolean close() {
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+        return true;
+    }
+
+    /**
+     * Abortive close (RST): the container's next write or read fails at once, so it stops working on a request
+     * nobody waits for; blocked reads and writes on this side fail immediately.
+     */
+    boolean abort() {
+        if (closed.get()) {
+            return false;
+        }
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (SocketException ignored) {
+            // already closed
+        }
+        return close();
+    }
+}

@@ -1,0 +1,120 @@
+package io.fngate.server;
+
+import java.util.Objects;
+import java.util.logging.Logger;
+
+import io.fngate.invocation.InvocationHandler;
+import io.fngate.invocation.InvocationListener;
+import io.fngate.observability.AccessLog;
+import io.fngate.observability.GatewayMetrics;
+import io.fngate.registry.Registry;
+import io.fngate.routing.Router;
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+
+/**
+ * A running gateway: the public (invocation) socket and the admin socket.
+ * <p>
+ * Public socket: every request is an invocation ({@code GET /health} answers when no function is named),
+ * HTTP/1.1 and HTTP/2 (h2c by prior knowledge or Upgrade). Admin socket: {@code /metrics},
+ * {@code /health/live}, {@code /health/ready}.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+    private static final String ADMIN = "admin";
+
+    private final WebServer server;
+    private final InvocationHandler handler;
+
+    private Gateway(WebServer server, InvocationHandler handler) {
+        this.server = server;
+        this.handler = handler;
+    }
+
+    /**
+     * Starts a gateway whose functions are the ones declared under {@code functions} in the configuration.
+     *
+     * @param root configuration root
+     * @return the started gateway
+     */
+    public static Gateway start(Config root) {
+        return start(root, Registry.create(root.get("functions")));
+    }
+
+    /**
+     * Starts a gateway over the given registry.
+     *
+     * @param root     configuration root (sockets, invocation settings)
+     * @param registry functions to serve
+     * @return the started gateway
+     */
+    public static Gateway start(Config root, Registry registry) {
+        Objects.requireNonNull(registry, "registry");
+        GatewaySettings settings = GatewaySettings.from(root);
+        GatewayMetrics metrics = GatewayMetrics.create();
+        AccessLog accessLog = AccessLog.create();
+        InvocationListener listeners = record -> {
+            metrics.completed(record);
+            accessLog.completed(record);
+        };
+        InvocationHandler handler = InvocationHandler.builder()
+                .router(Router.create(registry, settings.domains()))
+                .settings(settings.invocation())
+                .listener(listeners)
+                .build();
+        metrics.gauge("fngate_upstream_connections_open", "Upstream connections open (in use or idle).",
+                handler::openUpstreamConnections);
+        metrics.gauge("fngate_functions", "Registered functions.", () -> registry.functions().size());
+        WebServer server = WebServer.builder()
+                .host(settings.host())
+                .port(settings.publicPort())
+                // TCP_NODELAY: without it, h2c requests wait ~40 ms on delayed ACKs (helidon-notes item 1)
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                .routing(r -> r.any(handler))
+                .putSocket(ADMIN, s -> s
+                        .host(settings.host())
+                        .port(settings.adminPort())
+                        .connectionOptions(o -> o.tcpNoDelay(true))
+                        .routing(r -> r
+                                .get("/metrics", metrics)
+                                .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
+                                .get("/health/ready", (req, res) -> res.send("{\"status\":\"UP\"}"))))
+                .build()
+                .start();
+        Gateway gateway = new Gateway(server, handler);
+        LOG.info("fngate listening: invocation on " + settings.host() + ":" + gateway.publicPort()
+                + ", admin on " + settings.host() + ":" + gateway.adminPort()
+                + ", " + registry.functions().size() + " function(s)");
+        return gateway;
+    }
+
+    /**
+     * @return the bound invocation port
+     */
+    public int publicPort() {
+        return server.port();
+    }
+
+    /**
+     * @return the bound admin port
+     */
+    public int adminPort() {
+        return server.port(ADMIN);
+    }
+
+    /**
+     * @return upstream connections open now (in use or idle)
+     */
+    public int openUpstreamConnections() {
+        return handler.openUpstreamConnections();
+    }
+
+    /**
+     * Stops both sockets and closes idle upstream connections.
+     */
+    @Override
+    public void close() {
+        server.stop();
+        handler.close();
+    }
+}

@@ -1,0 +1,86 @@
+package io.fngate.server;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import io.fngate.invocation.InvocationSettings;
+import io.helidon.config.Config;
+
+/**
+ * The gateway's configuration keys (see README, "Configuration"), read once at start.
+ *
+ * @param host       address both sockets bind to
+ * @param publicPort invocation socket port (0 = any free port)
+ * @param adminPort  admin socket port (0 = any free port)
+ * @param domains    accepted invocation domains; empty accepts any
+ * @param invocation limits and timeouts of the proxy path
+ */
+record GatewaySettings(String host, int publicPort, int adminPort, List<String> domains,
+                       InvocationSettings invocation) {
+
+    static GatewaySettings from(Config root) {
+        InvocationSettings d = InvocationSettings.defaults();
+        Config inv = root.get("invocation");
+        return new GatewaySettings(
+                root.get("server.host").asString().orElse("0.0.0.0"),
+                root.get("server.port").asInt().orElse(8080),
+                root.get("admin.port").asInt().orElse(9090),
+                inv.get("domains").asList(String.class).orElse(List.of()),
+                new InvocationSettings(
+                        duration(inv.get("response-start-timeout"), d.responseStartTimeout()),
+                        duration(inv.get("request-timeout"), d.requestTimeout()),
+                        size(inv.get("max-body-size"), d.maxBodyBytes()),
+                        duration(inv.get("connect-timeout"), d.connectTimeout()),
+                        duration(inv.get("upstream-idle-timeout"), d.upstreamIdleTimeout()),
+                        inv.get("max-idle-per-instance").asInt().orElse(d.maxIdlePerInstance()),
+                        duration(inv.get("sse-keep-alive"), d.sseKeepAlive())));
+    }
+
+    /** ISO-8601 ({@code PT30S}) or a number with a unit ({@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h}). */
+    static Duration duration(Config node, Duration fallback) {
+        if (!node.exists()) {
+            return fallback;
+        }
+        String v = node.asString().get().trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.startsWith("p")) {
+                return Duration.parse(v.toUpperCase(Locale.ROOT));
+            }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            }
+            long n = Long.parseLong(v.substring(0, v.length() - 1).trim());
+            return switch (v.charAt(v.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new IllegalArgumentException();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(node.key() + ": " + v + " (expected: PT30S, 30s, 500ms, 2m or 1h)");
+        }
+    }
+
+    /** Bytes as a number, optionally with KiB, MiB or GiB (or KB, MB, GB as powers of 1000). */
+    static long size(Config node, long fallback) {
+        if (!node.exists()) {
+            return fallback;
+        }
+        String v = node.asString().get().trim();
+        String[][] units = {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"},
+                {"KB", "1000"}, {"MB", "1000000"}, {"GB", "1000000000"}};
+        try {
+            for (String[] unit : units) {
+                if (v.endsWith(unit[0])) {
+                    return Long.parseLong(v.substring(0, v.length() - unit[0].length()).trim())
+                            * Long.parseLong(unit[1]);
+                }
+            }
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(node.key() + ": " + v + " (expected: bytes, or a number with KiB, MiB "
+                    + "or GiB)");
+        }
+    }
+}

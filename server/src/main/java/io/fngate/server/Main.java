@@ -1,0 +1,101 @@
+package io.fngate.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import io.fngate.registry.FunctionVersion;
+import io.fngate.registry.InferenceFunction;
+import io.fngate.registry.Instance;
+import io.fngate.registry.Registry;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+
+/**
+ * Command line entry point: {@code Main [--config FILE] [--demo]}.
+ * <p>
+ * Configuration precedence: system properties, then environment variables, then the file (Helidon Config).
+ */
+public final class Main {
+    /** The demo function's fixed ids, so the printed curl commands work on every run. */
+    static final UUID DEMO_FUNCTION = UUID.fromString("8f2c6a1e-0d7b-4c55-9a1e-3b9b6f0c2d11");
+    static final UUID DEMO_VERSION = UUID.fromString("1d0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f");
+
+    private Main() {
+    }
+
+    /**
+     * Starts the gateway and blocks until the process is stopped.
+     *
+     * @param args {@code --config FILE} and/or {@code --demo}
+     */
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        Path configFile = null;
+        boolean demo = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+            case "--config" -> {
+                if (i + 1 >= args.length) {
+                    fail("--config needs a file");
+                }
+                configFile = Path.of(args[++i]);
+            }
+            case "--demo" -> demo = true;
+            default -> fail("unknown argument: " + args[i] + " (usage: fngate [--config FILE] [--demo])");
+            }
+        }
+        var builder = Config.builder();
+        if (configFile != null) {
+            if (!Files.isReadable(configFile)) {
+                fail("configuration file not readable: " + configFile.toAbsolutePath());
+            }
+            builder.addSource(ConfigSources.file(configFile));
+        }
+        Config config = builder.build();
+        try {
+            if (demo) {
+                runDemo(config);
+            } else {
+                Gateway gateway = Gateway.start(config);
+                Runtime.getRuntime().addShutdownHook(new Thread(gateway::close));
+            }
+        } catch (IllegalArgumentException e) {
+            fail("invalid configuration: " + e.getMessage());
+        }
+    }
+
+    private static void runDemo(Config config) {
+        String host = config.get("server.host").asString().orElse("0.0.0.0");
+        WebServer function = DemoFunction.start("127.0.0.1", config.get("demo.port").asInt().orElse(0));
+        Registry registry = Registry.of(List.of(new InferenceFunction(DEMO_FUNCTION, "demo-echo", List.of(
+                new FunctionVersion(DEMO_VERSION, List.of(Instance.parse("http://127.0.0.1:" + function.port())))))));
+        Gateway gateway = Gateway.start(config, registry);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            function.stop();
+        }));
+        String at = "http://localhost:" + gateway.publicPort();
+        String hostHeader = DEMO_FUNCTION + ".invocation.localhost";
+        System.out.println("""
+
+                fngate demo is running (bound to %s). A demo function echoes requests as JSON; /stream streams tokens.
+                Try:
+                  curl -i %s/v1/echo?x=1 -H 'Host: %s' -d '{"hello":"world"}'
+                  curl -N %s/stream -H 'Host: %s' -H 'Accept: text/event-stream'
+                  curl -i %s/anything -H 'function-id: %s' -H 'function-version-id: %s'
+                  curl -i %s/ -H 'Host: 00000000-0000-0000-0000-000000000000.invocation.localhost'   # 404 problem
+                  curl -s http://localhost:%d/metrics | grep fngate_
+                Stop with Ctrl-C.
+                """.formatted(host, at, hostHeader, at, hostHeader, at, DEMO_FUNCTION, DEMO_VERSION, at,
+                gateway.adminPort()));
+    }
+
+    private static void fail(String message) {
+        System.err.println("fngate: " + message);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * The fngate binary: reads configuration, opens the public and admin sockets, wires registry, routing,
+ * invocation and observability together, and runs the demo function.
+ */
+module io.fngate.server {
+    requires io.fngate.invocation;
+    requires io.fngate.observability;
+    requires io.helidon.webserver;
+    requires io.helidon.webserver.http2;
+    requires io.helidon.config.yaml;
+    requires io.helidon.logging.jul;
+    requires io.helidon.logging.common;
+    requires jakarta.json;
+    requires java.logging;
+    exports io.fngate.server;
+}
