@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A registered function: an id, a human name and its versions.
+ * A registered function as routing sees it: an id, a human name and its versions.
  *
  * @param id       function id
  * @param name     function name (sent upstream as {@code NVCF-FUNCTION-NAME})
@@ -37,11 +37,11 @@ public record InferenceFunction(UUID id, String name, List<FunctionVersion> vers
     }
 
     /**
-     * The versions that have at least one instance.
+     * The versions that have at least one instance able to serve now.
      *
-     * @return deployed versions, possibly empty
+     * @return serving versions, possibly empty
      */
-    public List<FunctionVersion> deployedVersions() {
-        return versions.stream().filter(FunctionVersion::deployed).toList();
+    public List<FunctionVersion> servingVersions() {
+        return versions.stream().filter(FunctionVersion::serving).toList();
     }
 }

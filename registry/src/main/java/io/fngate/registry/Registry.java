@@ -8,7 +8,8 @@ import java.util.UUID;
 import io.helidon.config.Config;
 
 /**
- * Looks functions up by id. Lookups never block and always see a complete, consistent snapshot.
+ * Looks functions up by id. Lookups never block and always see a complete, consistent snapshot, in which a
+ * version lists only the instances that may serve it now.
  * <p>
  * Not responsible for choosing versions or instances for a request; see the routing module.
  */
@@ -25,14 +26,15 @@ public interface Registry {
     }
 
     /**
-     * Creates a registry from a {@code functions} config list (see README, "Configuration").
+     * Creates a registry from a {@code functions} config list (see README, "Configuration"), without health
+     * checks, store or management API (see {@link FunctionRegistry} for those).
      *
      * @param functions the {@code functions} node; missing means no functions
      * @return a read-only registry
      * @throws IllegalArgumentException naming the offending key when the configuration is invalid
      */
     static Registry create(Config functions) {
-        return new StaticRegistry(FunctionsConfig.parse(functions));
+        return new StaticRegistry(FunctionsConfig.plain(FunctionsConfig.parse(functions, java.time.Instant.now())));
     }
 
     /**

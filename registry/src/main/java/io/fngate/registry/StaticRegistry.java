@@ -9,7 +9,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A registry over an immutable map, fixed at creation (functions declared in the configuration).
+ * A registry over an immutable map, fixed at creation; no health checks, no management API.
  */
 final class StaticRegistry implements Registry {
     private final Map<UUID, InferenceFunction> byId;

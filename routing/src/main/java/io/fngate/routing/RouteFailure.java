@@ -30,7 +30,7 @@ public record RouteFailure(Kind kind, String detail) implements RouteResult {
         UNKNOWN_FUNCTION,
         /** The function has no version with that id. */
         UNKNOWN_VERSION,
-        /** The function or version exists but no instance can serve it. */
+        /** The function or version exists but no healthy instance can serve it (or it is not deployed). */
         NO_INSTANCE
     }
 }

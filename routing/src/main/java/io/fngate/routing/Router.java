@@ -13,13 +13,16 @@ import io.fngate.registry.FunctionVersion;
 import io.fngate.registry.InferenceFunction;
 import io.fngate.registry.Instance;
 import io.fngate.registry.Registry;
+import io.fngate.registry.VersionStatus;
 
 /**
  * Resolves requests to an instance: parses the target, checks it against the registry, picks a version
- * (the named one, else a random deployed one) and an instance of it (round robin per version).
+ * (the named one, else a random one among those with a healthy instance) and an instance of it (round robin per
+ * version). Only instances the registry lists as serving (deployed, not lapsed, passing health checks) are ever
+ * picked; a version without one fails with {@link RouteFailure.Kind#NO_INSTANCE}.
  * <p>
  * Thread-safe and non-blocking. Not responsible for concurrency limits or queueing (a later dispatcher),
- * nor for health: it trusts the registry's instance lists.
+ * nor for deciding health: the registry's health checks do.
  */
 public final class Router {
     private final Registry registry;
@@ -91,19 +94,23 @@ public final class Router {
                         "Function " + function.id() + " has no version " + target.versionId().get() + ".");
             }
             version = named.get();
-            if (!version.deployed()) {
-                return new RouteFailure(RouteFailure.Kind.NO_INSTANCE,
-                        "Version " + version.id() + " of function " + function.id() + " has no instance.");
+            if (!version.serving()) {
+                return new RouteFailure(RouteFailure.Kind.NO_INSTANCE, version.status() == VersionStatus.INACTIVE
+                        ? "Version " + version.id() + " of function " + function.id() + " is not deployed."
+                        : "Version " + version.id() + " of function " + function.id() + " has no healthy instance"
+                                + " (status " + version.status() + ").");
             }
         } else {
-            List<FunctionVersion> deployed = function.deployedVersions();
-            if (deployed.isEmpty()) {
-                return new RouteFailure(RouteFailure.Kind.NO_INSTANCE,
-                        "Function " + function.id() + " has no deployed version.");
+            List<FunctionVersion> serving = function.servingVersions();
+            if (serving.isEmpty()) {
+                boolean deployed = function.versions().stream().anyMatch(v -> v.status() != VersionStatus.INACTIVE);
+                return new RouteFailure(RouteFailure.Kind.NO_INSTANCE, deployed
+                        ? "Function " + function.id() + " has no healthy instance."
+                        : "Function " + function.id() + " has no deployed version.");
             }
-            version = deployed.size() == 1
-                    ? deployed.getFirst()
-                    : deployed.get(ThreadLocalRandom.current().nextInt(deployed.size()));
+            version = serving.size() == 1
+                    ? serving.getFirst()
+                    : serving.get(ThreadLocalRandom.current().nextInt(serving.size()));
         }
         return new Route(function, version, pick(version));
     }

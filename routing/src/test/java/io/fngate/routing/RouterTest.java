@@ -2,6 +2,7 @@ package io.fngate.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
@@ -11,10 +12,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
+import io.fngate.registry.FunctionType;
 import io.fngate.registry.FunctionVersion;
 import io.fngate.registry.InferenceFunction;
 import io.fngate.registry.Instance;
 import io.fngate.registry.Registry;
+import io.fngate.registry.VersionStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -95,6 +98,35 @@ class RouterTest {
             ports.add(r.instance().port());
         }
         assertEquals(Set.of(9001, 9002), ports);
+    }
+
+    @Test
+    void versionWithoutHealthyInstanceIsNeverPicked() {
+        UUID fn = UUID.randomUUID();
+        UUID healthy = UUID.randomUUID();
+        UUID failing = UUID.randomUUID();
+        Router r = Router.create(Registry.of(List.of(new InferenceFunction(fn, "f", List.of(
+                new FunctionVersion(healthy, List.of(Instance.parse("http://127.0.0.1:9001"))),
+                new FunctionVersion(failing, List.of(), VersionStatus.ERROR, "/", FunctionType.DEFAULT, 1))))),
+                List.of());
+        for (int i = 0; i < 50; i++) {
+            Route route = assertInstanceOf(Route.class, r.resolve(InvocationTarget.of(fn)));
+            assertEquals(healthy, route.version().id());
+        }
+        RouteFailure named = assertInstanceOf(RouteFailure.class, r.resolve(InvocationTarget.of(fn, failing)));
+        assertEquals(RouteFailure.Kind.NO_INSTANCE, named.kind());
+        assertTrue(named.detail().contains("no healthy instance"), named.detail());
+    }
+
+    @Test
+    void functionWhoseDeploymentsAreAllUnhealthyHasNoInstance() {
+        UUID fn = UUID.randomUUID();
+        Router r = Router.create(Registry.of(List.of(new InferenceFunction(fn, "f", List.of(
+                new FunctionVersion(UUID.randomUUID(), List.of(), VersionStatus.DEPLOYING, "/", FunctionType.DEFAULT,
+                        1))))), List.of());
+        RouteFailure failure = assertInstanceOf(RouteFailure.class, r.resolve(InvocationTarget.of(fn)));
+        assertEquals(RouteFailure.Kind.NO_INSTANCE, failure.kind());
+        assertEquals("Function " + fn + " has no healthy instance.", failure.detail());
     }
 
     @Test

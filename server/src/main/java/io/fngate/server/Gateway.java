@@ -1,12 +1,14 @@
 package io.fngate.server;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 import io.fngate.invocation.InvocationHandler;
 import io.fngate.invocation.InvocationListener;
 import io.fngate.observability.AccessLog;
 import io.fngate.observability.GatewayMetrics;
+import io.fngate.registry.FunctionRegistry;
 import io.fngate.registry.Registry;
 import io.fngate.routing.Router;
 import io.helidon.config.Config;
@@ -17,38 +19,61 @@ import io.helidon.webserver.WebServer;
  * <p>
  * Public socket: every request is an invocation ({@code GET /health} answers when no function is named),
  * HTTP/1.1 and HTTP/2 (h2c by prior knowledge or Upgrade). Admin socket: {@code /metrics},
- * {@code /health/live}, {@code /health/ready}.
+ * {@code /health/live}, {@code /health/ready} and, with a {@link FunctionRegistry}, the management API under
+ * {@code /v2/nvcf}.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
     private static final String ADMIN = "admin";
 
+    private static final String MANAGEMENT_PATH = "/v2/nvcf";
+
     private final WebServer server;
     private final InvocationHandler handler;
+    private final Optional<FunctionRegistry> owned;
 
-    private Gateway(WebServer server, InvocationHandler handler) {
+    private Gateway(WebServer server, InvocationHandler handler, Optional<FunctionRegistry> owned) {
         this.server = server;
         this.handler = handler;
+        this.owned = owned;
     }
 
     /**
-     * Starts a gateway whose functions are the ones declared under {@code functions} in the configuration.
+     * Starts a gateway with a managed registry: the functions declared under {@code functions} (read-only) plus
+     * those kept in the registry store ({@code registry.*} keys), with the management API on the admin socket.
      *
      * @param root configuration root
-     * @return the started gateway
+     * @return the started gateway; closing it closes the registry
+     * @throws IllegalArgumentException naming the key when the configuration is invalid
+     * @throws io.fngate.registry.RegistryStoreException naming the file when the store cannot be opened or read
      */
     public static Gateway start(Config root) {
-        return start(root, Registry.create(root.get("functions")));
+        return startOwning(root, FunctionRegistry.create(root));
     }
 
     /**
-     * Starts a gateway over the given registry.
+     * Starts a gateway over the given registry, which stays the caller's to close. When it is a
+     * {@link FunctionRegistry}, its management API is served on the admin socket under {@code /v2/nvcf}.
      *
      * @param root     configuration root (sockets, invocation settings)
      * @param registry functions to serve
      * @return the started gateway
      */
     public static Gateway start(Config root, Registry registry) {
+        return start(root, registry, Optional.empty());
+    }
+
+    /** Starts a gateway that closes the registry when it is closed (or when starting fails). */
+    static Gateway startOwning(Config root, FunctionRegistry registry) {
+        try {
+            return start(root, registry, Optional.of(registry));
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+    }
+
+    private static Gateway start(Config root, Registry registry, Optional<FunctionRegistry> owned) {
         Objects.requireNonNull(registry, "registry");
         GatewaySettings settings = GatewaySettings.from(root);
         GatewayMetrics metrics = GatewayMetrics.create();
@@ -75,13 +100,17 @@ public final class Gateway implements AutoCloseable {
                         .host(settings.host())
                         .port(settings.adminPort())
                         .connectionOptions(o -> o.tcpNoDelay(true))
-                        .routing(r -> r
-                                .get("/metrics", metrics)
-                                .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
-                                .get("/health/ready", (req, res) -> res.send("{\"status\":\"UP\"}"))))
+                        .routing(r -> {
+                            r.get("/metrics", metrics)
+                                    .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
+                                    .get("/health/ready", (req, res) -> res.send("{\"status\":\"UP\"}"));
+                            if (registry instanceof FunctionRegistry managed) {
+                                r.register(MANAGEMENT_PATH, managed.managementService());
+                            }
+                        }))
                 .build()
                 .start();
-        Gateway gateway = new Gateway(server, handler);
+        Gateway gateway = new Gateway(server, handler, owned);
         LOG.info("fngate listening: invocation on " + settings.host() + ":" + gateway.publicPort()
                 + ", admin on " + settings.host() + ":" + gateway.adminPort()
                 + ", " + registry.functions().size() + " function(s)");
@@ -110,11 +139,13 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Stops both sockets and closes idle upstream connections.
+     * Stops both sockets, closes idle upstream connections and, when the gateway opened its registry, the
+     * registry (health checks, store).
      */
     @Override
     public void close() {
         server.stop();
         handler.close();
+        owned.ifPresent(FunctionRegistry::close);
     }
 }

@@ -5,17 +5,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
+import io.fngate.registry.FunctionRegistry;
 import io.fngate.registry.FunctionVersion;
 import io.fngate.registry.InferenceFunction;
 import io.fngate.registry.Instance;
 import io.fngate.registry.Registry;
+import io.fngate.registry.RegistryStoreException;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 
 /**
- * Command line entry point: {@code Main [--config FILE] [--demo]}.
+ * Command line entry point: {@code Main [--config FILE] [--data-dir DIR] [--demo]}.
  * <p>
  * Configuration precedence: system properties, then environment variables, then the file (Helidon Config).
  */
@@ -30,11 +32,13 @@ public final class Main {
     /**
      * Starts the gateway and blocks until the process is stopped.
      *
-     * @param args {@code --config FILE} and/or {@code --demo}
+     * @param args {@code --config FILE}, {@code --data-dir DIR} (overrides {@code registry.data-dir}) and/or
+     *             {@code --demo}
      */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         Path configFile = null;
+        Path dataDir = null;
         boolean demo = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -44,8 +48,15 @@ public final class Main {
                 }
                 configFile = Path.of(args[++i]);
             }
+            case "--data-dir" -> {
+                if (i + 1 >= args.length) {
+                    fail("--data-dir needs a directory");
+                }
+                dataDir = Path.of(args[++i]);
+            }
             case "--demo" -> demo = true;
-            default -> fail("unknown argument: " + args[i] + " (usage: fngate [--config FILE] [--demo])");
+            default -> fail("unknown argument: " + args[i]
+                    + " (usage: fngate [--config FILE] [--data-dir DIR] [--demo])");
             }
         }
         var builder = Config.builder();
@@ -60,11 +71,19 @@ public final class Main {
             if (demo) {
                 runDemo(config);
             } else {
-                Gateway gateway = Gateway.start(config);
+                FunctionRegistry.Builder registry = FunctionRegistry.builder()
+                        .config(config.get("registry"))
+                        .functions(config.get("functions"));
+                if (dataDir != null) {
+                    registry.dataDir(dataDir);
+                }
+                Gateway gateway = Gateway.startOwning(config, registry.build());
                 Runtime.getRuntime().addShutdownHook(new Thread(gateway::close));
             }
         } catch (IllegalArgumentException e) {
             fail("invalid configuration: " + e.getMessage());
+        } catch (RegistryStoreException e) {
+            fail("cannot open the function registry: " + e.getMessage());
         }
     }
 

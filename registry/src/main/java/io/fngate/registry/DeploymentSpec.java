@@ -1,0 +1,42 @@
+package io.fngate.registry;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A version's deployment as stored: the concurrency limit and the instances (configured with the deployment
+ * or registered by the instances themselves).
+ *
+ * @param maxRequestConcurrency requests one instance accepts at once
+ * @param createdAt             when the deployment was created
+ * @param updatedAt             when it was last replaced; the status grace period counts from here
+ * @param instances             instances, in the order they were added
+ */
+record DeploymentSpec(int maxRequestConcurrency, Instant createdAt, Instant updatedAt, List<InstanceSpec> instances) {
+
+    DeploymentSpec {
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        instances = List.copyOf(instances);
+    }
+
+    Optional<InstanceSpec> instance(UUID instanceId) {
+        return instances.stream().filter(i -> i.id().equals(instanceId)).findFirst();
+    }
+
+    DeploymentSpec with(InstanceSpec instance) {
+        List<InstanceSpec> changed = new ArrayList<>(instances.stream()
+                .filter(i -> !i.id().equals(instance.id())).toList());
+        changed.add(instance);
+        return new DeploymentSpec(maxRequestConcurrency, createdAt, updatedAt, changed);
+    }
+
+    DeploymentSpec without(UUID instanceId) {
+        return new DeploymentSpec(maxRequestConcurrency, createdAt, updatedAt,
+                instances.stream().filter(i -> !i.id().equals(instanceId)).toList());
+    }
+}

@@ -1,0 +1,169 @@
+package io.fngate.registry;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+/**
+ * Reads the fields of one JSON object strictly: unknown fields, wrong types and bad values fail with an
+ * {@link IllegalArgumentException} whose message starts with the field's path ({@code health.timeout: ...}).
+ * A field whose value is JSON {@code null} counts as absent.
+ */
+final class Fields {
+    private final JsonObject object;
+    private final String prefix;
+
+    private Fields(JsonObject object, String prefix) {
+        this.object = object;
+        this.prefix = prefix;
+    }
+
+    /**
+     * @param value   the value that must be an object
+     * @param path    its path for messages ({@code body}, {@code health}, {@code instances[2]})
+     * @param known   fields read by the caller
+     * @param ignored fields accepted and ignored (NVCF fields fngate does not act on)
+     */
+    static Fields of(JsonValue value, String path, Set<String> known, Set<String> ignored) {
+        if (!(value instanceof JsonObject object)) {
+            throw new IllegalArgumentException(path + ": expected a JSON object");
+        }
+        String prefix = path.equals("body") ? "" : path + ".";
+        for (String name : object.keySet()) {
+            if (!known.contains(name) && !ignored.contains(name)) {
+                throw new IllegalArgumentException(prefix + name + ": unknown field");
+            }
+        }
+        return new Fields(object, prefix);
+    }
+
+    String path(String name) {
+        return prefix + name;
+    }
+
+    boolean has(String name) {
+        JsonValue v = object.get(name);
+        return v != null && v.getValueType() != JsonValue.ValueType.NULL;
+    }
+
+    Optional<JsonValue> value(String name) {
+        return has(name) ? Optional.of(object.get(name)) : Optional.empty();
+    }
+
+    String string(String name) {
+        return optString(name).orElseThrow(() -> new IllegalArgumentException(path(name) + ": missing"));
+    }
+
+    Optional<String> optString(String name) {
+        return value(name).map(v -> {
+            if (v instanceof JsonString s) {
+                return s.getString();
+            }
+            throw new IllegalArgumentException(path(name) + ": expected a string");
+        });
+    }
+
+    Optional<Integer> optInt(String name, int min, int max) {
+        return value(name).map(v -> {
+            if (v instanceof JsonNumber n && n.isIntegral()) {
+                long l = n.longValue();
+                if (l >= min && l <= max && n.bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(l)) == 0) {
+                    return (int) l;
+                }
+            }
+            throw new IllegalArgumentException(path(name) + ": expected an integer from " + min + " to " + max);
+        });
+    }
+
+    boolean optBoolean(String name, boolean fallback) {
+        return value(name).map(v -> switch (v.getValueType()) {
+            case TRUE -> true;
+            case FALSE -> false;
+            default -> throw new IllegalArgumentException(path(name) + ": expected true or false");
+        }).orElse(fallback);
+    }
+
+    UUID uuid(String name) {
+        return parseUuid(string(name), path(name));
+    }
+
+    Instant instant(String name) {
+        String v = string(name);
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(path(name) + ": " + v + " is not an ISO-8601 instant");
+        }
+    }
+
+    /** An ISO-8601 duration ({@code PT10S}) within bounds. */
+    Optional<Duration> optDuration(String name, Duration min, Duration max) {
+        return optString(name).map(v -> {
+            Duration d;
+            try {
+                d = Duration.parse(v);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(path(name) + ": " + v + " is not an ISO-8601 duration (e.g. PT10S)");
+            }
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new IllegalArgumentException(path(name) + ": " + v + " (expected: from " + min + " to " + max + ")");
+            }
+            return d;
+        });
+    }
+
+    List<String> strings(String name) {
+        List<String> result = new ArrayList<>();
+        int i = 0;
+        for (JsonValue v : array(name)) {
+            if (!(v instanceof JsonString s)) {
+                throw new IllegalArgumentException(path(name) + "[" + i + "]: expected a string");
+            }
+            result.add(s.getString());
+            i++;
+        }
+        return result;
+    }
+
+    List<JsonValue> array(String name) {
+        return value(name).map(v -> {
+            if (v.getValueType() != JsonValue.ValueType.ARRAY) {
+                throw new IllegalArgumentException(path(name) + ": expected an array");
+            }
+            return v.asJsonArray().stream().toList();
+        }).orElse(List.of());
+    }
+
+    static UUID parseUuid(String value, String path) {
+        String v = value.trim();
+        try {
+            UUID id = UUID.fromString(v);
+            if (id.toString().equalsIgnoreCase(v)) {
+                return id;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(path + ": " + value + " is not a UUID");
+    }
+
+    /** A stored URI, already validated when it was accepted. */
+    URI uri(String name) {
+        try {
+            return new URI(string(name));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(path(name) + ": not a valid URI");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.fngate.registry;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A function as stored: everything the management API accepted, nothing measured at run time (health,
+ * leases). Immutable; changes make new values.
+ *
+ * @param id          function id
+ * @param name        function name
+ * @param description free text, may be empty
+ * @param tags        free labels
+ * @param createdAt   when the function was created
+ * @param readOnly    declared in the configuration file: the management API cannot change it
+ * @param versions    versions in creation order
+ */
+record FunctionSpec(UUID id, String name, String description, List<String> tags, Instant createdAt,
+                    boolean readOnly, List<VersionSpec> versions) {
+
+    FunctionSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(createdAt, "createdAt");
+        tags = List.copyOf(tags);
+        versions = List.copyOf(versions);
+    }
+
+    Optional<VersionSpec> version(UUID versionId) {
+        return versions.stream().filter(v -> v.id().equals(versionId)).findFirst();
+    }
+
+    /** This function with the version added, or replacing the one with the same id. */
+    FunctionSpec with(VersionSpec version) {
+        List<VersionSpec> changed = new ArrayList<>(versions);
+        int at = indexOf(version.id());
+        if (at < 0) {
+            changed.add(version);
+        } else {
+            changed.set(at, version);
+        }
+        return new FunctionSpec(id, name, description, tags, createdAt, readOnly, changed);
+    }
+
+    FunctionSpec without(UUID versionId) {
+        return new FunctionSpec(id, name, description, tags, createdAt, readOnly,
+                versions.stream().filter(v -> !v.id().equals(versionId)).toList());
+    }
+
+    FunctionSpec described(String newName, String newDescription, List<String> newTags) {
+        return new FunctionSpec(id, newName, newDescription, newTags, createdAt, readOnly, versions);
+    }
+
+    private int indexOf(UUID versionId) {
+        for (int i = 0; i < versions.size(); i++) {
+            if (versions.get(i).id().equals(versionId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

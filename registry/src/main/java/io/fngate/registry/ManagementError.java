@@ -1,0 +1,51 @@
+package io.fngate.registry;
+
+/**
+ * Every error the management API answers, with its HTTP status and RFC 9457 problem type
+ * ({@code urn:fngate:problem-details:<label>}).
+ */
+enum ManagementError {
+    INVALID_REQUEST(400, "invalid-request", "Invalid request"),
+    MISSING_CREDENTIALS(401, "missing-credentials", "Authentication required"),
+    INVALID_CREDENTIALS(403, "invalid-credentials", "Not allowed"),
+    FUNCTION_NOT_FOUND(404, "function-not-found", "Function not found"),
+    VERSION_NOT_FOUND(404, "version-not-found", "Function version not found"),
+    DEPLOYMENT_NOT_FOUND(404, "deployment-not-found", "Deployment not found"),
+    INSTANCE_NOT_FOUND(404, "instance-not-found", "Instance not found"),
+    ROUTE_NOT_FOUND(404, "route-not-found", "No such management endpoint"),
+    METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+    READ_ONLY(409, "read-only-function", "Function is read-only"),
+    VERSION_DEPLOYED(409, "version-deployed", "Version is deployed"),
+    DEPLOYMENT_EXISTS(409, "deployment-exists", "Deployment exists"),
+    NOT_DEPLOYED(409, "version-not-deployed", "Version is not deployed"),
+    INSTANCE_CONFLICT(409, "instance-conflict", "Instance conflict"),
+    BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
+    STORE_FAILURE(500, "store-failure", "Change not saved"),
+    INTERNAL(500, "internal-error", "Internal registry error");
+
+    private final int status;
+    private final String label;
+    private final String title;
+
+    ManagementError(int status, String label, String title) {
+        this.status = status;
+        this.label = label;
+        this.title = title;
+    }
+
+    int status() {
+        return status;
+    }
+
+    String label() {
+        return label;
+    }
+
+    String title() {
+        return title;
+    }
+
+    String type() {
+        return "urn:fngate:problem-details:" + label;
+    }
+}

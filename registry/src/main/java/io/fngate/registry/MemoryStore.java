@@ -1,0 +1,44 @@
+package io.fngate.registry;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.json.JsonObject;
+
+/**
+ * A store that keeps documents in memory only (lost at exit).
+ */
+final class MemoryStore implements RegistryStore {
+    private final Map<UUID, JsonObject> documents = new ConcurrentHashMap<>();
+
+    @Override
+    public Map<UUID, JsonObject> load() {
+        return Map.copyOf(documents);
+    }
+
+    @Override
+    public void put(UUID functionId, JsonObject document) {
+        documents.put(functionId, document);
+    }
+
+    @Override
+    public void delete(UUID functionId) {
+        documents.remove(functionId);
+    }
+
+    @Override
+    public String location(UUID functionId) {
+        return "memory:" + functionId;
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+
+    @Override
+    public String toString() {
+        return "memory store";
+    }
+}
