@@ -1,0 +1,85 @@
+package io.fngate.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void documentsSurviveReopening() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        try (RegistryStore store = RegistryStore.directory(dir)) {
+            store.put(a, doc("a"));
+            store.put(b, doc("b"));
+            store.put(a, doc("a2"));
+            store.delete(b);
+            store.delete(UUID.randomUUID());
+        }
+        try (RegistryStore store = RegistryStore.directory(dir)) {
+            assertEquals(Map.of(a, doc("a2")), store.load());
+        }
+    }
+
+    @Test
+    void leftoverTemporaryFilesAreUnacknowledgedWritesAndRemoved() throws IOException {
+        UUID a = UUID.randomUUID();
+        Files.createDirectories(dir.resolve("functions"));
+        Files.writeString(dir.resolve("functions").resolve(a + ".json.tmp"), "{\"half");
+        try (RegistryStore store = RegistryStore.directory(dir)) {
+            assertEquals(Map.of(), store.load());
+        }
+        assertFalse(Files.exists(dir.resolve("functions").resolve(a + ".json.tmp")));
+    }
+
+    @Test
+    void corruptDocumentStopsTheLoadNamingTheFile() throws IOException {
+        UUID a = UUID.randomUUID();
+        try (RegistryStore store = RegistryStore.directory(dir)) {
+            store.put(a, doc("a"));
+        }
+        Path file = dir.resolve("functions").resolve(a + ".json");
+        Files.writeString(file, "{\"name\": \"trunc");
+        try (RegistryStore store = RegistryStore.directory(dir)) {
+            RegistryStoreException e = assertThrows(RegistryStoreException.class, store::load);
+            assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void strayJsonFileStopsTheLoadNamingIt() throws IOException {
+        Files.createDirectories(dir.resolve("functions"));
+        Files.writeString(dir.resolve("functions").resolve("notes.json"), "{}");
+        try (RegistryStore store = RegistryStore.directory(dir)) {
+            RegistryStoreException e = assertThrows(RegistryStoreException.class, store::load);
+            assertTrue(e.getMessage().contains("notes.json"), e.getMessage());
+        }
+    }
+
+    @Test
+    void unusableDataDirectoryIsReported() throws IOException {
+        Path file = dir.resolve("not-a-directory");
+        Files.writeString(file, "x");
+        RegistryStoreException e = assertThrows(RegistryStoreException.class, () -> RegistryStore.directory(file));
+        assertTrue(e.getMessage().contains("not-a-directory"), e.getMessage());
+    }
+
+    private static JsonObject doc(String name) {
+        return Json.createObjectBuilder().add("name", name).build();
+    }
+}

@@ -1,0 +1,266 @@
+package io.fngate.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The management API table: every route with its success status and JSON shape, and every error status as
+ * problem+json naming the field or the id.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ManagementApiTest {
+    static final String S = "5a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f";
+    static final String SV = "6a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f";
+    static final String X = "00000000-0000-4000-8000-000000000000";
+    static final String FN = "/v2/nvcf/functions";
+    static final String DEP = "/v2/nvcf/deployments/functions";
+
+    ApiServer api;
+    String f;
+    String v;
+    String v2;
+
+    @BeforeAll
+    void start() {
+        Config root = Config.just(ConfigSources.create(Map.of(
+                "registry.admin-keys.0", ApiServer.KEY,
+                "functions.0.id", S,
+                "functions.0.name", "static-fn",
+                "functions.0.versions.0.id", SV,
+                "functions.0.versions.0.instances.0.url", "http://127.0.0.1:1")));
+        api = new ApiServer(FunctionRegistry.builder().config(root.get("registry")).functions(root.get("functions"))
+                .store(RegistryStore.memory()).environment(Map.of()).build());
+        JsonObject created = api.call("POST", FN, "{\"name\":\"fixture\"}").json().getJsonObject("function");
+        f = created.getString("id");
+        v = created.getString("versionId");
+        v2 = api.call("POST", FN + "/" + f + "/versions", "{}").json().getJsonObject("function").getString("versionId");
+        assertEquals(201, api.call("POST", DEP + "/" + f + "/versions/" + v, "{\"instances\":[\"http://127.0.0.1:2\"]}")
+                .status());
+    }
+
+    @AfterAll
+    void stop() {
+        api.close();
+    }
+
+    @Test
+    void everyRouteAnswersWithItsStatusAndShape() {
+        ApiServer.Reply created = api.call("POST", FN, """
+                {"name":"echo-1","description":"an echo","tags":["demo"],"inferenceUrl":"/v1/echo",
+                 "inferencePort":8000,"functionType":"STREAMING","containerImage":"ignored:latest",
+                 "health":{"protocol":"HTTP","uri":"/health","port":8001,"timeout":"PT2S","expectedStatusCode":204}}""");
+        assertEquals(201, created.status());
+        assertEquals("application/json", created.contentType());
+        JsonObject fn = created.json().getJsonObject("function");
+        String id = fn.getString("id");
+        String vid = fn.getString("versionId");
+        assertEquals("/v2/nvcf/functions/" + id + "/versions/" + vid, created.location());
+        assertEquals(Set.of("id", "versionId", "name", "description", "tags", "status", "inferenceUrl",
+                "inferencePort", "functionType", "health", "createdAt", "activeInstances", "readOnly", "source"),
+                fn.keySet());
+        assertEquals("INACTIVE", fn.getString("status"));
+        assertEquals("STREAMING", fn.getString("functionType"));
+        assertEquals(Set.of("protocol", "uri", "port", "timeout", "expectedStatusCode"),
+                fn.getJsonObject("health").keySet());
+        assertFalse(fn.getBoolean("readOnly"));
+
+        ApiServer.Reply version = api.call("POST", FN + "/" + id + "/versions", "{\"inferenceUrl\":\"/v2/echo\"}");
+        assertEquals(201, version.status());
+        String vid2 = version.json().getJsonObject("function").getString("versionId");
+        assertEquals("echo-1", version.json().getJsonObject("function").getString("name"));
+
+        JsonObject list = api.call("GET", FN, null).json();
+        List<JsonObject> entries = list.getJsonArray("functions").getValuesAs(JsonObject.class);
+        assertTrue(entries.stream().anyMatch(e -> e.getString("versionId").equals(vid2)));
+        JsonObject configured = entries.stream().filter(e -> e.getString("id").equals(S)).findFirst().orElseThrow();
+        assertTrue(configured.getBoolean("readOnly"));
+        assertEquals("config", configured.getString("source"));
+        assertEquals("ACTIVE", configured.getString("status"));
+
+        assertEquals(2, api.call("GET", FN + "/" + id + "/versions", null).json().getJsonArray("functions").size());
+        assertEquals(vid, api.call("GET", FN + "/" + id + "/versions/" + vid, null).json().getJsonObject("function")
+                .getString("versionId"));
+
+        String dep = DEP + "/" + id + "/versions/" + vid;
+        ApiServer.Reply deployed = api.call("POST", dep, "{\"maxRequestConcurrency\":8,\"instances\":"
+                + "[\"http://127.0.0.1:3\",{\"url\":\"http://localhost:4/\"}]}");
+        assertEquals(201, deployed.status());
+        assertEquals(dep, deployed.location());
+        JsonObject d = deployed.json().getJsonObject("deployment");
+        assertEquals(Set.of("functionId", "functionVersionId", "functionStatus", "maxRequestConcurrency", "createdAt",
+                "updatedAt", "readOnly", "instances"), d.keySet());
+        assertEquals("DEPLOYING", d.getString("functionStatus"));
+        assertEquals("http://localhost:4", d.getJsonArray("instances").getJsonObject(1).getString("url"));
+        assertEquals(Set.of("id", "url", "source", "health", "addedAt"),
+                d.getJsonArray("instances").getJsonObject(0).keySet());
+
+        ApiServer.Reply replaced = api.call("PUT", dep, "{\"deploymentSpecifications\":[{\"gpu\":\"L40S\","
+                + "\"maxInstances\":2,\"maxRequestConcurrency\":3,\"instances\":[\"http://127.0.0.1:3\"]}]}");
+        assertEquals(200, replaced.status());
+        assertEquals(3, replaced.json().getJsonObject("deployment").getInt("maxRequestConcurrency"));
+        assertEquals(d.getJsonArray("instances").getJsonObject(0).getString("id"),
+                replaced.json().getJsonObject("deployment").getJsonArray("instances").getJsonObject(0).getString("id"),
+                "a URL kept in the deployment keeps its instance id");
+        assertEquals(200, api.call("GET", dep, null).status());
+
+        ApiServer.Reply registered = api.call("POST", dep + "/instances", "{\"url\":\"http://127.0.0.1:5\",\"ttl\":\"PT1M\"}");
+        assertEquals(201, registered.status());
+        JsonObject instance = registered.json().getJsonObject("instance");
+        String iid = instance.getString("id");
+        assertEquals(dep + "/instances/" + iid, registered.location());
+        assertEquals("registered", instance.getString("source"));
+        assertTrue(instance.containsKey("expiresAt"));
+        ApiServer.Reply again = api.call("POST", dep + "/instances", "{\"url\":\"http://127.0.0.1:5\",\"ttl\":\"PT1M\"}");
+        assertEquals(200, again.status());
+        assertEquals(iid, again.json().getJsonObject("instance").getString("id"));
+        assertEquals(200, api.call("PUT", dep + "/instances/" + iid, null).status());
+        assertEquals(204, api.call("DELETE", dep + "/instances/" + iid, null).status());
+        assertEquals(204, api.call("DELETE", dep, null).status());
+        assertEquals(204, api.call("DELETE", FN + "/" + id + "/versions/" + vid, null).status());
+        assertEquals(204, api.call("DELETE", FN + "/" + id + "/versions/" + vid2 + "?force=true", null).status());
+        assertEquals(404, api.call("GET", FN + "/" + id + "/versions", null).status(), "the last version takes the "
+                + "function with it");
+    }
+
+    Stream<Arguments> errors() {
+        String ver = FN + "/" + f + "/versions/" + v;
+        String dep = DEP + "/" + f + "/versions/" + v;
+        String dep2 = DEP + "/" + f + "/versions/" + v2;
+        String key = "Bearer " + ApiServer.KEY;
+        return Stream.of(
+                row("GET", FN, null, null, 401, "missing-credentials", "Authorization"),
+                row("GET", FN, null, "Basic YTpi", 401, "missing-credentials", "Bearer"),
+                row("GET", FN, null, "Bearer not-the-admin-key-at-all", 403, "invalid-credentials", "not an admin key"),
+                row("POST", FN, "{\"name\":", key, 400, "invalid-request", "body: not valid JSON"),
+                row("POST", FN, "[]", key, 400, "invalid-request", "body: expected a JSON object"),
+                row("POST", FN, null, key, 400, "invalid-request", "body: missing"),
+                row("POST", FN, "{\"name\":\"a\",\"colour\":1}", key, 400, "invalid-request", "colour: unknown field"),
+                row("POST", FN, "{\"description\":\"no name\"}", key, 400, "invalid-request", "name: missing"),
+                row("POST", FN, "{\"name\":\"has space\"}", key, 400, "invalid-request", "name: has space"),
+                row("POST", FN, "{\"name\":7}", key, 400, "invalid-request", "name: expected a string"),
+                row("POST", FN, "{\"name\":\"a\",\"inferenceUrl\":\"v1\"}", key, 400, "invalid-request",
+                        "inferenceUrl: v1"),
+                row("POST", FN, "{\"name\":\"a\",\"inferencePort\":70000}", key, 400, "invalid-request",
+                        "inferencePort: expected an integer from 1 to 65535"),
+                row("POST", FN, "{\"name\":\"a\",\"functionType\":\"LLM\"}", key, 400, "invalid-request",
+                        "functionType: LLM"),
+                row("POST", FN, "{\"name\":\"a\",\"health\":{\"protocol\":\"gRPC\",\"uri\":\"/h\"}}", key, 400,
+                        "invalid-request", "health.protocol: gRPC"),
+                row("POST", FN, "{\"name\":\"a\",\"health\":{\"uri\":\"/h\",\"timeout\":\"10s\"}}", key, 400,
+                        "invalid-request", "health.timeout: 10s is not an ISO-8601 duration"),
+                row("POST", FN, "{\"name\":\"a\",\"health\":{\"path\":\"/h\"}}", key, 400, "invalid-request",
+                        "health.path: unknown field"),
+                row("POST", FN, "{\"name\":\"a\",\"health\":{}}", key, 400, "invalid-request", "health.uri: missing"),
+                row("GET", FN + "/not-a-uuid/versions", null, key, 400, "invalid-request",
+                        "functionId: not-a-uuid is not a UUID"),
+                row("GET", FN + "/" + f + "/versions/1-2-3-4-5", null, key, 400, "invalid-request", "versionId: 1-2-3"),
+                row("PUT", dep + "/instances/zzz", null, key, 400, "invalid-request", "instanceId: zzz"),
+                row("PUT", dep, "{\"instances\":[\"/relative\"]}", key, 400, "invalid-request",
+                        "instances[0]: /relative is relative"),
+                row("PUT", dep, "{\"instances\":[\"ftp://h:1\"]}", key, 400, "invalid-request",
+                        "instances[0]: ftp://h:1 is not an http URL"),
+                row("PUT", dep, "{\"instances\":[\"https://h:1\"]}", key, 400, "invalid-request",
+                        "instances[0]: https://h:1 uses https"),
+                row("PUT", dep, "{\"instances\":[\"http://h:1/base\"]}", key, 400, "invalid-request",
+                        "instances[0]: http://h:1/base must be a base URL"),
+                row("PUT", dep, "{\"instances\":[{\"url\":\"h:1\"}]}", key, 400, "invalid-request",
+                        "instances[0].url: h:1"),
+                row("PUT", dep, "{\"instances\":[\"http://h:1\",\"http://H:1/\"]}", key, 400, "invalid-request",
+                        "instances[1]: http://h:1 is listed twice"),
+                row("PUT", dep, "{\"maxRequestConcurrency\":0}", key, 400, "invalid-request",
+                        "maxRequestConcurrency: expected an integer from 1 to 16384"),
+                row("PUT", dep, "{\"maxRequestConcurrency\":16385}", key, 400, "invalid-request",
+                        "maxRequestConcurrency: expected an integer from 1 to 16384"),
+                row("PUT", dep, "{\"maxRequestConcurrency\":1.5}", key, 400, "invalid-request",
+                        "maxRequestConcurrency: expected an integer"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[{},{}]}", key, 400, "invalid-request",
+                        "deploymentSpecifications: expected exactly one"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[{\"instances\":[\"x\"]}]}", key, 400,
+                        "invalid-request", "deploymentSpecifications[0].instances[0]: x"),
+                row("POST", dep + "/instances", "{\"ttl\":\"PT1M\"}", key, 400, "invalid-request", "url: missing"),
+                row("POST", dep + "/instances", "{\"url\":\"http://h\",\"ttl\":\"PT0S\"}", key, 400,
+                        "invalid-request", "ttl: PT0S (expected: from PT1S to PT24H)"),
+                row("DELETE", ver + "?force=maybe", null, key, 400, "invalid-request", "force: maybe"),
+                row("GET", FN + "/" + X + "/versions", null, key, 404, "function-not-found", X),
+                row("POST", FN + "/" + X + "/versions", "{}", key, 404, "function-not-found", X),
+                row("GET", FN + "/" + f + "/versions/" + X, null, key, 404, "version-not-found", X),
+                row("POST", DEP + "/" + f + "/versions/" + X, "{}", key, 404, "version-not-found", X),
+                row("GET", dep2, null, key, 404, "deployment-not-found", v2),
+                row("PUT", dep2, "{}", key, 404, "deployment-not-found", "create it with POST"),
+                row("DELETE", dep2, null, key, 404, "deployment-not-found", v2),
+                row("PUT", dep + "/instances/" + X, null, key, 404, "instance-not-found", X),
+                row("DELETE", dep + "/instances/" + X, null, key, 404, "instance-not-found", X),
+                row("GET", "/v2/nvcf/nothing-here", null, key, 404, "route-not-found", "/v2/nvcf/nothing-here"),
+                row("PATCH", FN, "{}", key, 405, "method-not-allowed", "GET, POST"),
+                row("POST", dep2 + "/instances", "{\"url\":\"http://h\"}", key, 409, "version-not-deployed",
+                        "create it"),
+                row("POST", dep, "{}", key, 409, "deployment-exists", "PUT"),
+                row("DELETE", ver, null, key, 409, "version-deployed", "force=true"),
+                row("POST", FN + "/" + S + "/versions", "{}", key, 409, "read-only-function", "configuration"),
+                row("POST", DEP + "/" + S + "/versions/" + SV, "{}", key, 409, "read-only-function", S),
+                row("DELETE", FN + "/" + S + "/versions/" + SV + "?force=true", null, key, 409, "read-only-function", S),
+                row("POST", DEP + "/" + S + "/versions/" + SV + "/instances", "{\"url\":\"http://h\"}", key, 409,
+                        "read-only-function", S),
+                row("POST", FN, "{\"name\":\"" + "x".repeat(ManagementService.MAX_BODY_BYTES) + "\"}", key, 413,
+                        "body-too-large", "exceeds"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {4} {5}")
+    @MethodSource("errors")
+    void errorsAreProblemsNamingTheFieldOrId(String method, String path, String body, String auth, int status,
+                                              String label, String detail) {
+        ApiServer.Reply r = api.send(method, path, body, auth);
+        assertEquals(status, r.status(), r.body());
+        assertEquals("application/problem+json", r.contentType());
+        JsonObject p = r.json();
+        assertEquals(Set.of("type", "title", "status", "detail", "instance"), p.keySet());
+        assertEquals("urn:fngate:problem-details:" + label, p.getString("type"));
+        assertEquals(status, p.getInt("status"));
+        assertTrue(p.getString("detail").contains(detail), p.getString("detail"));
+        assertEquals(path.replaceAll("\\?.*", ""), p.getString("instance"));
+    }
+
+    @Test
+    void withoutAnyAdminKeyTheApiIsClosed() {
+        try (ApiServer closed = new ApiServer(FunctionRegistry.builder().store(RegistryStore.memory())
+                .environment(Map.of()).build())) {
+            assertEquals(401, closed.send("GET", FN, null, null).status());
+            ApiServer.Reply r = closed.call("GET", FN, null);
+            assertEquals(403, r.status());
+            assertTrue(r.json().getString("detail").contains("no admin key is configured"), r.body());
+        }
+    }
+
+    @Test
+    void invalidBodiesChangeNothing() {
+        int before = api.call("GET", FN, null).json().getJsonArray("functions").size();
+        api.call("POST", FN, "{\"name\":\"a\",\"inferencePort\":0}");
+        api.call("POST", FN + "/" + f + "/versions", "{\"health\":{\"uri\":\"x\"}}");
+        assertEquals(before, api.call("GET", FN, null).json().getJsonArray("functions").size());
+        assertEquals(UUID.fromString(f), UUID.fromString(api.call("GET", FN + "/" + f + "/versions/" + v, null).json()
+                .getJsonObject("function").getString("id")));
+    }
+
+    private static Arguments row(String method, String path, String body, String auth, int status, String label,
+                                 String detail) {
+        return Arguments.of(method, path, body, auth, status, label, detail);
+    }
+}
