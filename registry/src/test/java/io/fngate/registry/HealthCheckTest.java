@@ -1,0 +1,128 @@
+package io.fngate.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.webserver.WebServer;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Active health checks against real instances: an instance failing its health URI leaves the rotation within
+ * interval x unhealthy-threshold and comes back after healthy-threshold passes.
+ */
+class HealthCheckTest {
+    static final Duration INTERVAL = Duration.ofMillis(100);
+    static final int UNHEALTHY_AFTER = 3;
+
+    @Test
+    void failingInstanceLeavesTheRotationWithinIntervalTimesThresholdAndComesBack() throws Exception {
+        AtomicInteger healthA = new AtomicInteger(200);
+        WebServer a = instance(healthA);
+        WebServer b = instance(new AtomicInteger(200));
+        Config registry = Config.just(ConfigSources.create(Map.of(
+                "registry.admin-keys.0", ApiServer.KEY,
+                "registry.health.interval", INTERVAL.toMillis() + "ms",
+                "registry.health.timeout", "500ms",
+                "registry.health.unhealthy-threshold", String.valueOf(UNHEALTHY_AFTER),
+                "registry.health.healthy-threshold", "2"))).get("registry");
+        try (ApiServer api = new ApiServer(FunctionRegistry.builder().config(registry).store(RegistryStore.memory())
+                .environment(Map.of()).build())) {
+            JsonObject fn = api.call("POST", "/v2/nvcf/functions",
+                    "{\"name\":\"checked\",\"health\":{\"uri\":\"/health\",\"expectedStatusCode\":200}}")
+                    .json().getJsonObject("function");
+            UUID f = UUID.fromString(fn.getString("id"));
+            UUID v = UUID.fromString(fn.getString("versionId"));
+            assertEquals(201, api.call("POST", "/v2/nvcf/deployments/functions/" + f + "/versions/" + v,
+                    "{\"instances\":[\"http://127.0.0.1:" + a.port() + "\",\"http://127.0.0.1:" + b.port() + "\"]}")
+                    .status());
+            await(() -> serving(api.registry, f, v).size() == 2, Duration.ofSeconds(5));
+            assertEquals(VersionStatus.ACTIVE, api.registry.function(f).orElseThrow().version(v).orElseThrow().status());
+
+            healthA.set(503);
+            long failingSince = System.nanoTime();
+            await(() -> serving(api.registry, f, v).size() == 1, Duration.ofSeconds(5));
+            long tookMs = (System.nanoTime() - failingSince) / 1_000_000;
+            System.out.println("measured: instance left the rotation " + tookMs + " ms after its health URI failed "
+                    + "(interval " + INTERVAL.toMillis() + " ms x " + UNHEALTHY_AFTER + ")");
+            assertTrue(tookMs <= INTERVAL.toMillis() * UNHEALTHY_AFTER + 150, "took " + tookMs + " ms");
+            assertEquals(List.of(b.port()), serving(api.registry, f, v).stream().map(Instance::port).toList());
+            assertEquals(VersionStatus.DEGRADED, api.registry.function(f).orElseThrow().version(v).orElseThrow()
+                    .status());
+            JsonObject deployment = api.call("GET", "/v2/nvcf/deployments/functions/" + f + "/versions/" + v, null)
+                    .json().getJsonObject("deployment");
+            JsonObject reported = deployment.getJsonArray("instances").getJsonObject(0);
+            assertEquals("UNHEALTHY", reported.getString("health"));
+            assertEquals("status 503 (expected 200)", reported.getString("lastCheckError"));
+
+            healthA.set(200);
+            await(() -> serving(api.registry, f, v).size() == 2, Duration.ofSeconds(5));
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    @Test
+    void unreachableAndSlowInstancesFailTheirChecks() throws Exception {
+        AtomicInteger health = new AtomicInteger(-1); // -1: answer after 2 s
+        WebServer slow = instance(health);
+        Config registry = Config.just(ConfigSources.create(Map.of(
+                "registry.health.interval", "100ms",
+                "registry.health.unhealthy-threshold", "1"))).get("registry");
+        try (FunctionRegistry r = FunctionRegistry.builder().config(registry).store(RegistryStore.memory())
+                .functions(Config.just(ConfigSources.create(Map.of(
+                        "functions.0.id", "7a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f",
+                        "functions.0.versions.0.id", "8a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f",
+                        "functions.0.versions.0.health.uri", "/health",
+                        "functions.0.versions.0.health.timeout", "200ms",
+                        "functions.0.versions.0.instances.0.url", "http://127.0.0.1:" + slow.port(),
+                        "functions.0.versions.0.instances.1.url", "http://127.0.0.1:1"))).get("functions"))
+                .environment(Map.of()).build()) {
+            UUID f = UUID.fromString("7a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f");
+            UUID v = UUID.fromString("8a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f");
+            Thread.sleep(1000);
+            assertTrue(serving(r, f, v).isEmpty());
+            assertEquals(VersionStatus.DEPLOYING, r.function(f).orElseThrow().version(v).orElseThrow().status());
+        } finally {
+            slow.stop();
+        }
+    }
+
+    private static List<Instance> serving(FunctionRegistry r, UUID f, UUID v) {
+        return r.function(f).orElseThrow().version(v).orElseThrow().instances();
+    }
+
+    /** A function instance whose {@code GET /health} answers the given status (-1: hangs for 2 s). */
+    private static WebServer instance(AtomicInteger health) {
+        return WebServer.builder().host("127.0.0.1").port(0)
+                .routing(r -> r.get("/health", (req, res) -> {
+                    if (health.get() < 0) {
+                        Thread.sleep(2000);
+                        res.send("late");
+                        return;
+                    }
+                    res.status(health.get()).send("ok");
+                }).any((req, res) -> res.send("served")))
+                .build().start();
+    }
+
+    private static void await(BooleanSupplier condition, Duration max) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met within " + max);
+            }
+            Thread.sleep(5);
+        }
+    }
+}
