@@ -1,9 +1,7 @@
 package io.fngate.invocation;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,6 +16,7 @@ import io.fngate.routing.RouteResult;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.RequestException;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -60,10 +59,13 @@ final class Exchange {
             dispatch();
         } catch (RequestException e) {
             throw e; // Helidon's own client errors (malformed request): it answers them itself
-        } catch (AbortClientException e) {
+        } catch (AbortClientException | CloseConnectionException e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "request " + id + " failed unexpectedly", e);
+            if (res.isSent()) {
+                abortClient("unexpected failure after the response started");
+            }
             fail(PlatformError.INTERNAL, "The gateway could not complete the request.");
         } finally {
             report();
@@ -161,8 +163,17 @@ final class Exchange {
         bytesOut = bytes;
     }
 
-    /** Ends the client's connection (or HTTP/2 stream) abruptly: its response cannot be completed honestly. */
+    /**
+     * Ends the client's response abruptly: it cannot be completed honestly. On HTTP/1.1 the connection is
+     * closed at once ({@link CloseConnectionException} skips Helidon's error handling, which would otherwise
+     * read the rest of the request body first and could wait forever on a client that waits for us). On HTTP/2
+     * an exception ends this stream only; other streams of the connection go on.
+     */
     void abortClient(String why) {
+        LOG.info(() -> "request " + id + ": response aborted: " + why);
+        if (req.prologue().protocolVersion().startsWith("1")) {
+            throw new CloseConnectionException("request " + id + ": " + why);
+        }
         throw new AbortClientException(why);
     }
 
@@ -211,13 +222,5 @@ final class Exchange {
         AbortClientException(String message) {
             super(new IOException(message));
         }
-    }
-
-    static boolean isTimeout(IOException e) {
-        return e instanceof SocketTimeoutException;
-    }
-
-    static boolean isClosedEarly(IOException e) {
-        return e instanceof EOFException || !(e instanceof UpstreamProtocolException);
     }
 }

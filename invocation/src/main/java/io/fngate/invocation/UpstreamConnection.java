@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,7 +39,10 @@ final class UpstreamConnection {
     }
 
     static UpstreamConnection open(Instance instance, Duration connectTimeout) throws IOException {
-        Socket socket = new Socket();
+        // A channel's socket adaptor gives blocking streams that honour SO_TIMEOUT, and the channel itself
+        // allows the non-blocking peek of isStale()
+        SocketChannel channel = SocketChannel.open();
+        Socket socket = channel.socket();
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
@@ -47,8 +52,35 @@ final class UpstreamConnection {
                     new BufferedInputStream(socket.getInputStream(), BUFFER),
                     new BufferedOutputStream(socket.getOutputStream(), BUFFER));
         } catch (IOException e) {
-            socket.close();
+            channel.close();
             throw e;
+        }
+    }
+
+    /**
+     * Whether an idle connection can no longer carry a request: the container closed it (FIN or RST) or sent
+     * bytes nobody asked for. Containers close idle keep-alive connections on their own schedule (uvicorn after
+     * 5 s) without saying so; sending a request with a body into such a connection would fail it with no way to
+     * replay the body. A non-blocking one-byte read answers in microseconds. Only call while no thread uses the
+     * connection.
+     */
+    boolean isStale() {
+        if (closed.get()) {
+            return true;
+        }
+        SocketChannel channel = socket.getChannel();
+        try {
+            if (in.available() > 0) {
+                return true; // buffered bytes of no response
+            }
+            channel.configureBlocking(false);
+            try {
+                return channel.read(ByteBuffer.allocate(1)) != 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -16,8 +16,9 @@ import io.fngate.registry.Instance;
  * Idle keep-alive connections per instance, most recently used first.
  * <p>
  * Nothing watches an idle connection's socket (that costs a reader per connection); instead connections idle
- * longer than {@code idleTimeout} are closed by a sweeper and never handed out, and the exchange retries a
- * bodiless request once when a reused connection turns out to have been closed by the container.
+ * longer than {@code idleTimeout} are closed by a sweeper and never handed out, a connection is checked for a
+ * close by the container when it is taken ({@link UpstreamConnection#isStale()}), and the exchange retries a
+ * bodiless request once for the remaining race (the container closing just as the request is sent).
  * The pool grows with concurrency; only idle connections are capped.
  */
 final class UpstreamPool implements AutoCloseable {
@@ -53,7 +54,7 @@ final class UpstreamPool implements AutoCloseable {
             UpstreamConnection c;
             while ((c = pool.connections.pollFirst()) != null) {
                 pool.count.decrementAndGet();
-                if (now - c.idleSinceNanos() < idleTimeoutNanos && !c.isClosed()) {
+                if (now - c.idleSinceNanos() < idleTimeoutNanos && !c.isStale()) {
                     return c;
                 }
                 discard(c);
