@@ -51,8 +51,12 @@ final class FileStore implements RegistryStore {
         Path root = dataDir.toAbsolutePath().normalize();
         Path dir = root.resolve("functions");
         try {
+            boolean fresh = !Files.isDirectory(root);
             Files.createDirectories(dir);
             forceDirectory(root);
+            if (fresh && root.getParent() != null) {
+                forceDirectory(root.getParent());
+            }
         } catch (IOException e) {
             throw new RegistryStoreException("cannot create the data directory " + dir + ": " + e, e);
         }

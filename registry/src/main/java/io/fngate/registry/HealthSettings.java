@@ -32,12 +32,16 @@ record HealthSettings(Duration interval, Duration timeout, int unhealthyThreshol
 
     static HealthSettings create(Config health) {
         HealthSettings d = DEFAULTS;
-        return new HealthSettings(
-                Durations.config(health.get("interval"), d.interval()),
-                Durations.config(health.get("timeout"), d.timeout()),
-                health.get("unhealthy-threshold").asInt().orElse(d.unhealthyThreshold()),
-                health.get("healthy-threshold").asInt().orElse(d.healthyThreshold()),
-                Durations.config(health.get("grace-period"), d.gracePeriod()));
+        Duration interval = Durations.config(health.get("interval"), d.interval());
+        Duration timeout = Durations.config(health.get("timeout"), d.timeout());
+        Duration grace = Durations.config(health.get("grace-period"), d.gracePeriod());
+        try {
+            return new HealthSettings(interval, timeout,
+                    health.get("unhealthy-threshold").asInt().orElse(d.unhealthyThreshold()),
+                    health.get("healthy-threshold").asInt().orElse(d.healthyThreshold()), grace);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(health.key() + "." + e.getMessage(), e);
+        }
     }
 
     private static void positive(String key, Duration d) {

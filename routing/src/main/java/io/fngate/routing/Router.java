@@ -27,6 +27,8 @@ import io.fngate.registry.VersionStatus;
 public final class Router {
     private final Registry registry;
     private final TargetParser parser;
+    private static final int MAX_CURSORS = 10_000;
+
     private final ConcurrentHashMap<UUID, AtomicInteger> cursors = new ConcurrentHashMap<>();
 
     private Router(Registry registry, List<String> domains) {
@@ -119,6 +121,9 @@ public final class Router {
         List<Instance> instances = version.instances();
         if (instances.size() == 1) {
             return instances.getFirst();
+        }
+        if (cursors.size() > MAX_CURSORS) {
+            cursors.clear(); // versions come and go through the management API: forget old ones now and then
         }
         AtomicInteger cursor = cursors.computeIfAbsent(version.id(), id -> new AtomicInteger());
         return instances.get(Math.floorMod(cursor.getAndIncrement(), instances.size()));
