@@ -125,7 +125,7 @@ final class ManagementService implements HttpService {
         UUID vid = id(req, "versionId");
         RegistryState s = core.state();
         FunctionSpec f = function(s, fid);
-        json(res, Status.OK_200, views.function(s, f, RegistryCore.version(f, vid)));
+        json(res, Status.OK_200, views.function(s, f, Lookups.version(f, vid)));
     }
 
     private void deleteVersion(ServerRequest req, ServerResponse res) {
@@ -142,7 +142,7 @@ final class ManagementService implements HttpService {
         core.deploy(fid, vid, Requests.deployment(body(req)), replace);
         RegistryState s = core.state();
         FunctionSpec f = function(s, fid);
-        JsonObject body = views.deployment(s, f, RegistryCore.version(f, vid));
+        JsonObject body = views.deployment(s, f, Lookups.version(f, vid));
         if (replace) {
             json(res, Status.OK_200, body);
         } else {
@@ -155,7 +155,7 @@ final class ManagementService implements HttpService {
         UUID vid = id(req, "versionId");
         RegistryState s = core.state();
         FunctionSpec f = function(s, fid);
-        json(res, Status.OK_200, views.deployment(s, f, RegistryCore.version(f, vid)));
+        json(res, Status.OK_200, views.deployment(s, f, Lookups.version(f, vid)));
     }
 
     private void deleteDeployment(ServerRequest req, ServerResponse res) {
@@ -168,7 +168,7 @@ final class ManagementService implements HttpService {
         UUID vid = id(req, "versionId");
         RegistryCore.Registration r = core.register(fid, vid, Requests.registration(body(req)));
         RegistryState s = core.state();
-        JsonObject body = views.instanceEnvelope(s, RegistryCore.version(function(s, fid), vid), r.instance());
+        JsonObject body = views.instanceEnvelope(s, Lookups.version(function(s, fid), vid), r.instance());
         if (r.created()) {
             created(res, "/v2/nvcf/deployments/functions/" + fid + "/versions/" + vid + "/instances/"
                     + r.instance().id(), body);
@@ -182,7 +182,7 @@ final class ManagementService implements HttpService {
         UUID vid = id(req, "versionId");
         InstanceSpec i = core.heartbeat(fid, vid, id(req, "instanceId"));
         RegistryState s = core.state();
-        json(res, Status.OK_200, views.instanceEnvelope(s, RegistryCore.version(function(s, fid), vid), i));
+        json(res, Status.OK_200, views.instanceEnvelope(s, Lookups.version(function(s, fid), vid), i));
     }
 
     private void deregister(ServerRequest req, ServerResponse res) {
@@ -191,7 +191,7 @@ final class ManagementService implements HttpService {
     }
 
     private static FunctionSpec function(RegistryState s, UUID id) {
-        return s.function(id).orElseThrow(() -> RegistryCore.functionNotFound(id));
+        return s.function(id).orElseThrow(() -> Lookups.functionNotFound(id));
     }
 
     private static UUID id(ServerRequest req, String name) {

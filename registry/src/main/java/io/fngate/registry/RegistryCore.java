@@ -69,7 +69,7 @@ final class RegistryCore {
             }
             functions.put(f.id(), f);
             // a restart renews every lease in full: heartbeats are not written to the store
-            instances(f).stream().filter(i -> i.ttl().isPresent())
+            Lookups.instances(f).stream().filter(i -> i.ttl().isPresent())
                     .forEach(i -> leases.put(i.id(), now.plus(i.ttl().get())));
         }
         this.state = RegistryState.build(functions, Map.of(), leases::get, now, settings.gracePeriod());
@@ -99,7 +99,7 @@ final class RegistryCore {
     VersionSpec addVersion(UUID functionId, Requests.FunctionDraft draft) {
         UUID versionId = UUID.randomUUID();
         FunctionSpec changed = write(functionId, current -> {
-            FunctionSpec f = writable(functionId, current);
+            FunctionSpec f = Lookups.writable(functionId, current);
             return f.described(draft.name().orElse(f.name()), draft.description().orElse(f.description()),
                     draft.tags().orElse(f.tags())).with(version(versionId, draft.version(), clock.instant()));
         }, f -> { });
@@ -109,8 +109,8 @@ final class RegistryCore {
     /** Deletes a version; the function goes with its last version. */
     void deleteVersion(UUID functionId, UUID versionId, boolean force) {
         write(functionId, current -> {
-            FunctionSpec f = writable(functionId, current);
-            VersionSpec v = version(f, versionId);
+            FunctionSpec f = Lookups.writable(functionId, current);
+            VersionSpec v = Lookups.version(f, versionId);
             if (v.deployment().isPresent() && !force) {
                 throw new ManagementException(ManagementError.VERSION_DEPLOYED, "Version " + versionId
                         + " has a deployment: delete the deployment first, or repeat with ?force=true.");
@@ -123,8 +123,8 @@ final class RegistryCore {
     /** Creates ({@code replace == false}) or replaces a deployment; instances listed before keep their ids. */
     DeploymentSpec deploy(UUID functionId, UUID versionId, Requests.DeploymentDraft draft, boolean replace) {
         FunctionSpec changed = write(functionId, current -> {
-            FunctionSpec f = writable(functionId, current);
-            VersionSpec v = version(f, versionId);
+            FunctionSpec f = Lookups.writable(functionId, current);
+            VersionSpec v = Lookups.version(f, versionId);
             Optional<DeploymentSpec> existing = v.deployment();
             if (!replace && existing.isPresent()) {
                 throw new ManagementException(ManagementError.DEPLOYMENT_EXISTS, "Version " + versionId
@@ -156,9 +156,9 @@ final class RegistryCore {
 
     void undeploy(UUID functionId, UUID versionId) {
         write(functionId, current -> {
-            FunctionSpec f = writable(functionId, current);
-            VersionSpec v = version(f, versionId);
-            deployment(v);
+            FunctionSpec f = Lookups.writable(functionId, current);
+            VersionSpec v = Lookups.version(f, versionId);
+            Lookups.deployment(v);
             return f.with(v.deployed(Optional.empty()));
         }, f -> { });
     }
@@ -172,8 +172,8 @@ final class RegistryCore {
         InstanceSpec[] chosen = new InstanceSpec[1];
         boolean[] created = {true};
         write(functionId, current -> {
-            FunctionSpec f = writable(functionId, current);
-            VersionSpec v = version(f, versionId);
+            FunctionSpec f = Lookups.writable(functionId, current);
+            VersionSpec v = Lookups.version(f, versionId);
             DeploymentSpec d = v.deployment().orElseThrow(() -> new ManagementException(ManagementError.NOT_DEPLOYED,
                     "Version " + versionId + " has no deployment: create it (POST /v2/nvcf/deployments/functions/"
                             + functionId + "/versions/" + versionId + ") before instances register."));
@@ -205,8 +205,8 @@ final class RegistryCore {
 
     /** Renews a registration's lease; an instance without a TTL has nothing to renew. */
     InstanceSpec heartbeat(UUID functionId, UUID versionId, UUID instanceId) {
-        FunctionSpec f = state.function(functionId).orElseThrow(() -> functionNotFound(functionId));
-        InstanceSpec i = instance(deployment(version(f, versionId)), instanceId);
+        FunctionSpec f = state.function(functionId).orElseThrow(() -> Lookups.functionNotFound(functionId));
+        InstanceSpec i = Lookups.instance(Lookups.deployment(Lookups.version(f, versionId)), instanceId);
         if (i.ttl().isEmpty()) {
             return i;
         }
@@ -222,10 +222,10 @@ final class RegistryCore {
 
     void deregister(UUID functionId, UUID versionId, UUID instanceId) {
         write(functionId, current -> {
-            FunctionSpec f = writable(functionId, current);
-            VersionSpec v = version(f, versionId);
-            DeploymentSpec d = deployment(v);
-            InstanceSpec i = instance(d, instanceId);
+            FunctionSpec f = Lookups.writable(functionId, current);
+            VersionSpec v = Lookups.version(f, versionId);
+            DeploymentSpec d = Lookups.deployment(v);
+            InstanceSpec i = Lookups.instance(d, instanceId);
             if (i.kind() == InstanceSpec.Kind.DEPLOYMENT) {
                 throw new ManagementException(ManagementError.INSTANCE_CONFLICT, "Instance " + instanceId
                         + " is listed in the deployment: change the deployment (PUT) to remove it.");
@@ -274,7 +274,7 @@ final class RegistryCore {
     void removeLapsed() {
         for (UUID instanceId : state.lapsed()) {
             Optional<FunctionSpec> owner = state.functions().values().stream()
-                    .filter(f -> instances(f).stream().anyMatch(i -> i.id().equals(instanceId))).findFirst();
+                    .filter(f -> Lookups.instances(f).stream().anyMatch(i -> i.id().equals(instanceId))).findFirst();
             if (owner.isEmpty()) {
                 continue;
             }
@@ -356,41 +356,5 @@ final class RegistryCore {
 
     private static VersionSpec version(UUID id, Requests.VersionDraft d, Instant now) {
         return new VersionSpec(id, d.inferenceUrl(), d.inferencePort(), d.health(), d.type(), now, Optional.empty());
-    }
-
-    static List<InstanceSpec> instances(FunctionSpec f) {
-        return f.versions().stream().flatMap(v -> v.deployment().stream())
-                .flatMap(d -> d.instances().stream()).toList();
-    }
-
-    private static FunctionSpec writable(UUID functionId, FunctionSpec current) {
-        if (current == null) {
-            throw functionNotFound(functionId);
-        }
-        if (current.readOnly()) {
-            throw new ManagementException(ManagementError.READ_ONLY, "Function " + functionId
-                    + " is declared in the gateway configuration and cannot be changed through the API.");
-        }
-        return current;
-    }
-
-    static ManagementException functionNotFound(UUID functionId) {
-        return new ManagementException(ManagementError.FUNCTION_NOT_FOUND, "Function " + functionId
-                + " does not exist.");
-    }
-
-    static VersionSpec version(FunctionSpec f, UUID versionId) {
-        return f.version(versionId).orElseThrow(() -> new ManagementException(ManagementError.VERSION_NOT_FOUND,
-                "Function " + f.id() + " has no version " + versionId + "."));
-    }
-
-    static DeploymentSpec deployment(VersionSpec v) {
-        return v.deployment().orElseThrow(() -> new ManagementException(ManagementError.DEPLOYMENT_NOT_FOUND,
-                "Version " + v.id() + " has no deployment."));
-    }
-
-    static InstanceSpec instance(DeploymentSpec d, UUID instanceId) {
-        return d.instance(instanceId).orElseThrow(() -> new ManagementException(ManagementError.INSTANCE_NOT_FOUND,
-                "The deployment has no instance " + instanceId + "."));
     }
 }

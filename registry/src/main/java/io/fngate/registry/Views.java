@@ -85,7 +85,7 @@ final class Views {
 
     /** {@code {"deployment": {...}}}. */
     JsonObject deployment(RegistryState s, FunctionSpec f, VersionSpec v) {
-        DeploymentSpec d = RegistryCore.deployment(v);
+        DeploymentSpec d = Lookups.deployment(v);
         Optional<FunctionVersion> routed = Optional.ofNullable(s.view().get(f.id())).flatMap(x -> x.version(v.id()));
         JsonArrayBuilder instances = Json.createArrayBuilder();
         d.instances().forEach(i -> instances.add(instance(s, v, i)));
