@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 import jakarta.json.JsonObject;
 
@@ -327,6 +329,12 @@ final class RegistryCore {
                         e);
                 throw new ManagementException(ManagementError.STORE_FAILURE,
                         "The change could not be saved and was not applied; see the gateway log.");
+            }
+            if (current != null) { // instances that left take their leases along
+                Set<UUID> kept = next == null ? Set.of()
+                        : Lookups.instances(next).stream().map(InstanceSpec::id).collect(Collectors.toSet());
+                Lookups.instances(current).stream().map(InstanceSpec::id).filter(id -> !kept.contains(id))
+                        .forEach(leases::remove);
             }
             committed.accept(next);
             synchronized (publishLock) {
