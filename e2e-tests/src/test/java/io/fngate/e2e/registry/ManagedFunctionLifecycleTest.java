@@ -97,6 +97,18 @@ class ManagedFunctionLifecycleTest {
     }
 
     /** Who answers eight invocations. */
+    @Test
+    void managementApiIsServedOnTheAdminSocketOnly() throws Exception {
+        try (Gateway gateway = Gateways.start(dataDir, Map.of())) {
+            assertEquals(200, new Admin(gateway.adminPort()).call("GET", "/functions", null).status());
+            HttpResponse<String> onPublic = Gateways.CLIENT.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + gateway.publicPort() + "/v2/nvcf/functions"))
+                    .header("Authorization", "Bearer " + Admin.KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertProblem(onPublic, 404, "function-not-found");
+        }
+    }
+
+    /** Who answers eight invocations. */
     private static Set<String> served(Gateway gateway, UUID fn, String version) {
         Set<String> names = new HashSet<>();
         try {
