@@ -96,7 +96,6 @@ class ManagedFunctionLifecycleTest {
         }
     }
 
-    /** Who answers eight invocations. */
     @Test
     void managementApiIsServedOnTheAdminSocketOnly() throws Exception {
         try (Gateway gateway = Gateways.start(dataDir, Map.of())) {
