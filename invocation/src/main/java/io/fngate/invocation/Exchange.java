@@ -158,6 +158,10 @@ final class Exchange {
         }
     }
 
+    void log(String message) {
+        LOG.info(() -> "request " + id + ": " + message);
+    }
+
     void ended(InvocationRecord.Outcome how, long bytes) {
         outcome = how;
         bytesOut = bytes;

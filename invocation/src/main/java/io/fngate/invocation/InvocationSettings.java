@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param upstreamIdleTimeout  how long an idle upstream keep-alive connection is kept
  * @param maxIdlePerInstance   idle upstream connections kept per instance
  * @param sseKeepAlive         silence on an event stream after which a {@code : keep-alive} comment is sent
+ * @param clientWriteTimeout   a client that accepts no byte of a response for this long is disconnected
  */
 public record InvocationSettings(Duration responseStartTimeout,
                                  Duration requestTimeout,
@@ -21,7 +22,8 @@ public record InvocationSettings(Duration responseStartTimeout,
                                  Duration connectTimeout,
                                  Duration upstreamIdleTimeout,
                                  int maxIdlePerInstance,
-                                 Duration sseKeepAlive) {
+                                 Duration sseKeepAlive,
+                                 Duration clientWriteTimeout) {
 
     /** Largest {@code NVCF-POLL-SECONDS} accepted. */
     public static final int MAX_POLL_SECONDS = 3600;
@@ -35,6 +37,7 @@ public record InvocationSettings(Duration responseStartTimeout,
         positive(connectTimeout, "connectTimeout");
         positive(upstreamIdleTimeout, "upstreamIdleTimeout");
         positive(sseKeepAlive, "sseKeepAlive");
+        positive(clientWriteTimeout, "clientWriteTimeout");
         if (maxBodyBytes < 0) {
             throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: >= 0)");
         }
@@ -44,14 +47,24 @@ public record InvocationSettings(Duration responseStartTimeout,
     }
 
     /**
+     * Settings with the default client write timeout.
+     */
+    public InvocationSettings(Duration responseStartTimeout, Duration requestTimeout, long maxBodyBytes,
+                              Duration connectTimeout, Duration upstreamIdleTimeout, int maxIdlePerInstance,
+                              Duration sseKeepAlive) {
+        this(responseStartTimeout, requestTimeout, maxBodyBytes, connectTimeout, upstreamIdleTimeout,
+                maxIdlePerInstance, sseKeepAlive, Duration.ofSeconds(30));
+    }
+
+    /**
      * The defaults: 60 s response start, 1 h request, 2 GiB body, 5 s connect, 4 s idle upstream, 64 idle per
-     * instance, 5 s SSE keep-alive.
+     * instance, 5 s SSE keep-alive, 30 s client write timeout.
      *
      * @return default settings
      */
     public static InvocationSettings defaults() {
         return new InvocationSettings(Duration.ofSeconds(60), Duration.ofHours(1), 2L * 1024 * 1024 * 1024,
-                Duration.ofSeconds(5), Duration.ofSeconds(4), 64, Duration.ofSeconds(5));
+                Duration.ofSeconds(5), Duration.ofSeconds(4), 64, Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 
     private static void positive(Duration d, String name) {

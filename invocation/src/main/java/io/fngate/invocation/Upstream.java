@@ -200,25 +200,33 @@ final class Upstream {
 
     private void relayBody(UpstreamConnection conn, RequestBodyPump pump, InputStream body, boolean sse,
                            boolean reusable) {
+        // the watch aborts the upstream when the client leaves: the relay's blocked read then fails at once
+        ClientWatch watch = ClientWatch.start(ex.req(), ex.res(), sse, ctx.settings().clientWriteTimeout(),
+                () -> pool.abort(conn));
         OutputStream out;
         RelayResult result;
         try {
-            out = ex.res().outputStream();
-        } catch (UncheckedIOException e) {
-            pool.abort(conn);
-            stop(pump);
-            ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
-            return;
+            try {
+                out = watch.wrap(ex.res().outputStream());
+            } catch (UncheckedIOException e) {
+                pool.abort(conn);
+                stop(pump);
+                ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
+                return;
+            }
+            result = BodyRelay.builder()
+                    .clock(ctx.clock())
+                    .deadline(ex.deadline())
+                    .eventStream(sse)
+                    .keepAlive(ctx.settings().sseKeepAlive())
+                    .readTimeout(conn::readTimeout)
+                    .build()
+                    .relay(body, out);
+        } finally {
+            watch.close(); // before the response ends: a finished HTTP/2 stream is CLOSED too
         }
-        result = BodyRelay.builder()
-                .clock(ctx.clock())
-                .deadline(ex.deadline())
-                .eventStream(sse)
-                .keepAlive(ctx.settings().sseKeepAlive())
-                .readTimeout(conn::readTimeout)
-                .build()
-                .relay(body, out);
-        switch (result.outcome()) {
+        RelayResult.Outcome outcome = watch.gone() ? RelayResult.Outcome.CLIENT_GONE : result.outcome();
+        switch (outcome) {
         case COMPLETED -> {
             if (!closeQuietly(out)) {
                 pool.abort(conn);
@@ -234,6 +242,7 @@ final class Upstream {
             stop(pump);
             ex.ended(InvocationRecord.Outcome.DEADLINE, result.bytes());
             if (sse && closeQuietly(out)) {
+                ex.log("event stream ended at the request timeout");
                 return; // a clean end of the event stream
             }
             ex.abortClient("request timeout reached inside a response body");

@@ -34,7 +34,8 @@ record GatewaySettings(String host, int publicPort, int adminPort, List<String> 
                         duration(inv.get("connect-timeout"), d.connectTimeout()),
                         duration(inv.get("upstream-idle-timeout"), d.upstreamIdleTimeout()),
                         inv.get("max-idle-per-instance").asInt().orElse(d.maxIdlePerInstance()),
-                        duration(inv.get("sse-keep-alive"), d.sseKeepAlive())));
+                        duration(inv.get("sse-keep-alive"), d.sseKeepAlive()),
+                        duration(inv.get("client-write-timeout"), d.clientWriteTimeout())));
     }
 
     /** ISO-8601 ({@code PT30S}) or a number with a unit ({@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h}). */
