@@ -32,6 +32,11 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static GatewayProcess start(String yaml, List<String> jvmOptions) throws IOException {
+        return start(yaml, jvmOptions, java.util.Map.of());
+    }
+
+    static GatewayProcess start(String yaml, List<String> jvmOptions, java.util.Map<String, String> env)
+            throws IOException {
         Path config = Files.createTempFile("fngate-e2e", ".yaml");
         Files.writeString(config, yaml);
         List<String> cmd = new ArrayList<>();
@@ -42,7 +47,9 @@ final class GatewayProcess implements AutoCloseable {
         cmd.add("io.fngate.server.Main");
         cmd.add("--config");
         cmd.add(config.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuffer log = new StringBuffer();
         CompletableFuture<int[]> ports = new CompletableFuture<>();
@@ -96,6 +103,7 @@ final class GatewayProcess implements AutoCloseable {
         return """
                 server: { host: 127.0.0.1, port: 0 }
                 admin: { port: 0 }
+                registry: { store: memory }
                 %s
                 functions:
                   - id: %s
