@@ -2,14 +2,12 @@ package io.fngate.server;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 import io.fngate.registry.FunctionRegistry;
-import io.fngate.registry.FunctionVersion;
-import io.fngate.registry.InferenceFunction;
-import io.fngate.registry.Instance;
-import io.fngate.registry.Registry;
+import io.fngate.registry.RegistryStore;
 import io.fngate.registry.RegistryStoreException;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -90,27 +88,45 @@ public final class Main {
     private static void runDemo(Config config) {
         String host = config.get("server.host").asString().orElse("0.0.0.0");
         WebServer function = DemoFunction.start("127.0.0.1", config.get("demo.port").asInt().orElse(0));
-        Registry registry = Registry.of(List.of(new InferenceFunction(DEMO_FUNCTION, "demo-echo", List.of(
-                new FunctionVersion(DEMO_VERSION, List.of(Instance.parse("http://127.0.0.1:" + function.port())))))));
-        Gateway gateway = Gateway.start(config, registry);
+        Config functions = Config.just(ConfigSources.create(Map.of(
+                "functions.0.id", DEMO_FUNCTION.toString(),
+                "functions.0.name", "demo-echo",
+                "functions.0.versions.0.id", DEMO_VERSION.toString(),
+                "functions.0.versions.0.instances.0.url", "http://127.0.0.1:" + function.port()))).get("functions");
+        // the demo keeps registrations in memory and makes its own admin key, printed once below
+        String key = "demo-" + UUID.randomUUID();
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("FNGATE_ADMIN_KEY", key);
+        FunctionRegistry registry = FunctionRegistry.builder()
+                .config(config.get("registry"))
+                .functions(functions)
+                .store(RegistryStore.memory())
+                .environment(env)
+                .build();
+        Gateway gateway = Gateway.startOwning(config, registry);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
             function.stop();
         }));
         String at = "http://localhost:" + gateway.publicPort();
+        String admin = "http://localhost:" + gateway.adminPort();
         String hostHeader = DEMO_FUNCTION + ".invocation.localhost";
         System.out.println("""
 
                 fngate demo is running (bound to %s). A demo function echoes requests as JSON; /stream streams tokens.
                 Try:
-                  curl -i %s/v1/echo?x=1 -H 'Host: %s' -d '{"hello":"world"}'
+                  curl -i '%s/v1/echo?x=1' -H 'Host: %s' -d '{"hello":"world"}'
                   curl -N %s/stream -H 'Host: %s' -H 'Accept: text/event-stream'
                   curl -i %s/anything -H 'function-id: %s' -H 'function-version-id: %s'
                   curl -i %s/ -H 'Host: 00000000-0000-0000-0000-000000000000.invocation.localhost'   # 404 problem
-                  curl -s http://localhost:%d/metrics | grep fngate_
+                  curl -s %s/metrics | grep fngate_
+                Management API (admin key for this run: %s):
+                  curl -s %s/v2/nvcf/functions -H 'Authorization: Bearer %s'
+                  curl -s -X POST %s/v2/nvcf/functions -H 'Authorization: Bearer %s' \\
+                       -H 'Content-Type: application/json' -d '{"name":"my-function"}'
                 Stop with Ctrl-C.
-                """.formatted(host, at, hostHeader, at, hostHeader, at, DEMO_FUNCTION, DEMO_VERSION, at,
-                gateway.adminPort()));
+                """.formatted(host, at, hostHeader, at, hostHeader, at, DEMO_FUNCTION, DEMO_VERSION, at, admin,
+                key, admin, key, admin, key));
     }
 
     private static void fail(String message) {
