@@ -183,11 +183,21 @@ class PassthroughTest {
         assertFalse(json(res.body()).getJsonObject("headers").containsKey("http2-settings"));
     }
 
-    static String sha(byte[] bytes) {
-        return HexFormat.of().formatHex(FakeFunction.sha256().digest(bytes));
+    @Test
+    void http2PriorKnowledgeRoutesByAuthority() throws Exception {
+        // curl sends the Host header as the HTTP/2 :authority pseudo-header
+        Process curl = new ProcessBuilder("curl", "-sS", "--http2-prior-knowledge", "-D", "-",
+                "-H", "Host: " + TestGateway.V1 + "." + TestGateway.FN + ".invocation.example.com",
+                "http://127.0.0.1:" + gw.port() + "/via/authority?h2=1").redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, curl.waitFor(), out);
+        assertTrue(out.startsWith("HTTP/2 200"), out);
+        assertTrue(out.contains("\"path\":\"/via/authority\""), out);
+        assertTrue(out.contains("\"query\":\"h2=1\""), out);
+        assertTrue(out.contains(TestGateway.V1.toString()), out);
     }
 
-    static List<String> lines(String head) {
-        return List.of(head.split("\r\n"));
+    static String sha(byte[] bytes) {
+        return HexFormat.of().formatHex(FakeFunction.sha256().digest(bytes));
     }
 }

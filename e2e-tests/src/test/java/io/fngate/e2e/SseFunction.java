@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the moment the gateway closes or resets the connection, as a real server would.
  * <p>
  * The request path selects the script: {@code /endless} emits an event every 100 ms forever; any other path
- * plays {@link #script}. A query {@code json} answers {@code application/json} instead of an event stream.
+ * plays {@link #script}; {@code /json} answers {@code application/json} instead of an event stream, and
+ * {@code /ndjson} plays the script as {@code application/x-ndjson}.
  */
 final class SseFunction implements AutoCloseable {
     /** One write: wait {@code pauseMs}, then send {@code bytes} as one chunk. */
@@ -97,8 +98,10 @@ final class SseFunction implements AutoCloseable {
             });
             OutputStream out = s.getOutputStream();
             boolean json = head.startsWith("GET /json") || head.startsWith("POST /json");
+            boolean ndjson = head.startsWith("GET /ndjson");
+            String type = json ? "application/json" : ndjson ? "application/x-ndjson" : "text/event-stream";
             // one exchange per connection: say so, or the gateway would pool it and send a request nobody reads
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + (json ? "application/json" : "text/event-stream")
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type
                     + "\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();

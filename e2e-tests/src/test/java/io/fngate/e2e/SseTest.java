@@ -124,6 +124,18 @@ class SseTest {
     }
 
     @Test
+    void chunkedNdjsonWithoutContentLengthIsFlushedAsItArrives() throws Exception {
+        StreamReader.Http1Stream s = StreamReader.open(gw.port(), sseRequest("GET", "/ndjson", ""));
+        try (java.net.Socket socket = s.socket()) {
+            assertTrue(s.headers().contains("content-type: application/x-ndjson"), s.headers());
+            assertFalse(s.headers().contains("x-accel-buffering"), s.headers());
+            StreamReader.Arrivals got = StreamReader.await(s.body(), pieces());
+            assertEachEventArrivedBeforeTheNextWasEmitted(got.at(), lastServed(function).emittedAt);
+            assertEquals(function.scriptBytes(), got.text());
+        }
+    }
+
+    @Test
     void nonStreamAnswerToAStreamRequestPassesThrough() throws Exception {
         HttpResponse<String> res = gw.http1.send(gw.request("/json").header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -136,10 +136,10 @@ class StreamingBodiesTest {
     /** Reads a chunked response, hashing the body instead of keeping it; the digest goes in a pseudo header. */
     private static RawClient.Response readWithDigest(Socket s) throws IOException {
         InputStream in = new java.io.BufferedInputStream(s.getInputStream());
-        String status = line(in);
+        String status = StreamReader.line(in);
         Map<String, String> headers = new java.util.HashMap<>();
         String l;
-        while (!(l = line(in)).isEmpty()) {
+        while (!(l = StreamReader.line(in)).isEmpty()) {
             int c = l.indexOf(':');
             headers.put(l.substring(0, c).toLowerCase(java.util.Locale.ROOT), l.substring(c + 1).trim());
         }
@@ -148,9 +148,9 @@ class StreamingBodiesTest {
         long total = 0;
         byte[] buf = new byte[64 * 1024];
         while (true) {
-            long size = Long.parseLong(line(in).trim(), 16);
+            long size = Long.parseLong(StreamReader.line(in).trim(), 16);
             if (size == 0) {
-                line(in);
+                StreamReader.line(in);
                 break;
             }
             while (size > 0) {
@@ -162,23 +162,13 @@ class StreamingBodiesTest {
                 size -= n;
                 total += n;
             }
-            line(in);
+            StreamReader.line(in);
         }
         headers.put("x-digest", HexFormat.of().formatHex(sha.digest()));
         headers.put("x-bytes", String.valueOf(total));
         return new RawClient.Response(Integer.parseInt(status.substring(9, 12)), headers, new byte[0]);
     }
 
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            if (c != '\r') {
-                b.append((char) c);
-            }
-        }
-        return b.toString();
-    }
 
     @Test
     @Timeout(120)
