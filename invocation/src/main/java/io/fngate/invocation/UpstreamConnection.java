@@ -1,6 +1,5 @@
 package io.fngate.invocation;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,13 +24,13 @@ final class UpstreamConnection {
 
     private final Instance instance;
     private final Socket socket;
-    private final BufferedInputStream in;
+    private final UpstreamInput in;
     private final BufferedOutputStream out;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean reused;
     private volatile long idleSinceNanos;
 
-    private UpstreamConnection(Instance instance, Socket socket, BufferedInputStream in, BufferedOutputStream out) {
+    private UpstreamConnection(Instance instance, Socket socket, UpstreamInput in, BufferedOutputStream out) {
         this.instance = instance;
         this.socket = socket;
         this.in = in;
@@ -49,7 +48,7 @@ final class UpstreamConnection {
             socket.connect(new InetSocketAddress(instance.host(), instance.port()),
                     (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
             return new UpstreamConnection(instance, socket,
-                    new BufferedInputStream(socket.getInputStream(), BUFFER),
+                    new UpstreamInput(socket.getInputStream(), BUFFER),
                     new BufferedOutputStream(socket.getOutputStream(), BUFFER));
         } catch (IOException e) {
             channel.close();
@@ -94,7 +93,7 @@ final class UpstreamConnection {
         return instance;
     }
 
-    BufferedInputStream in() {
+    UpstreamInput in() {
         return in;
     }
 
