@@ -22,6 +22,11 @@
  *   --warmup-interval MS   interval of that warm-up run [5]
  *   --goal-us US           the goal: added p99 over the baseline below this many microseconds [1000]
  *   --ready-timeout S      seconds each target has to stream a first short probe [60]
+ *   --session NAME=SID     the processes of session SID (setsid) are target NAME's own: their CPU is reported
+ *   --clk-tck HZ           clock ticks per second of /proc accounting (getconf CLK_TCK) [100]
+ *   --max-other PCT        a measurement during which other work on the machine used more than PCT % of a core
+ *                          is repeated, after 5 s, at most --retries times [25]
+ *   --retries N            see --max-other; 0 never repeats [3]
  *
  * How it measures: the upstream writes each event as one HTTP chunk "data: <System.nanoTime()>\n\n" with one
  * write on a TCP_NODELAY socket. The client (same JVM, so the same clock) reads each stream's socket on its own
@@ -86,7 +91,8 @@ public class SseLatency {
                 usage: java SseLatency.java upstream PORT
                        java SseLatency.java run [--upstream-port P] --target NAME=URL [--target NAME=URL ...]
                             [--host HOST] [--streams S[,S...]] [--events N] [--interval MS] [--skip K]
-                            [--warmup-events N] [--warmup-interval MS] [--goal-us US] [--ready-timeout S]""");
+                            [--warmup-events N] [--warmup-interval MS] [--goal-us US] [--ready-timeout S]
+                            [--session NAME=SID ...] [--clk-tck HZ] [--max-other PCT] [--retries N]""");
     }
 
     static void usage(String why) {
@@ -659,9 +665,14 @@ public class SseLatency {
     record Target(String name, URI uri, String host) { }
 
     /** Aggregate of one target in one scenario. */
+    /** CPU used during one measurement, in percent of one core; -1 when unknown. */
+    record Cpu(int target, int self, int other) {
+        static final Cpu UNKNOWN = new Cpu(-1, -1, -1);
+    }
+
     record Stats(String target, int streams, int failedStreams, long count, long p50, long p90, long p99, long max,
-                 int batchedReads, int maxEventsPerRead, int keepAlives, List<String> errors) {
-        static Stats of(String target, List<StreamResult> results) {
+                 int batchedReads, int maxEventsPerRead, int keepAlives, List<String> errors, Cpu cpu) {
+        static Stats of(String target, List<StreamResult> results, Cpu cpu) {
             long total = 0;
             for (StreamResult r : results) {
                 total += r.recorded;
@@ -686,7 +697,7 @@ public class SseLatency {
             }
             Arrays.sort(all);
             return new Stats(target, results.size(), failed, all.length, pct(all, 50), pct(all, 90), pct(all, 99),
-                    all.length == 0 ? -1 : all[all.length - 1], batched, maxPerRead, keepAlives, errors);
+                    all.length == 0 ? -1 : all[all.length - 1], batched, maxPerRead, keepAlives, errors, cpu);
         }
 
         /** Nearest-rank percentile, or -1 for no samples. */
@@ -696,6 +707,65 @@ public class SseLatency {
             }
             int rank = (int) Math.ceil(q / 100.0 * sorted.length);
             return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+    }
+
+    /** Linux CPU accounting from /proc, in clock ticks; -1 when unavailable (not Linux). */
+    static final class ProcStat {
+        static long machineTicks() {
+            try {
+                String first = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+                String[] f = first.trim().split("\\s+");
+                long t = 0;
+                // cpu user nice system idle iowait irq softirq steal: all but idle and iowait
+                for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                    if (i < f.length) {
+                        t += Long.parseLong(f[i]);
+                    }
+                }
+                return t;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** utime + stime of a process (all its threads); -1 when it cannot be read. */
+        static long processTicks(String pid) {
+            String[] f = statFields(pid);
+            return f == null ? -1 : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+
+        /** Fields after "pid (comm) ": [0] is the state (field 3), [3] the session (6), [11]/[12] utime/stime. */
+        static String[] statFields(String pid) {
+            try {
+                String st = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+                return st.substring(st.lastIndexOf(')') + 2).trim().split(" ");
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** CPU ticks used so far by all live processes of each session. */
+        static Map<Integer, Long> sessionTicks(java.util.Collection<Integer> sids) {
+            Map<Integer, Long> result = new java.util.HashMap<>();
+            if (sids.isEmpty()) {
+                return result;
+            }
+            try (var dir = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc"), "[0-9]*")) {
+                for (var p : dir) {
+                    String[] f = statFields(p.getFileName().toString());
+                    if (f == null || f.length < 13) {
+                        continue;
+                    }
+                    int sid = Integer.parseInt(f[3]);
+                    if (sids.contains(sid)) {
+                        result.merge(sid, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // no /proc: leave the map empty
+            }
+            return result;
         }
     }
 
@@ -711,6 +781,10 @@ public class SseLatency {
         int warmupIntervalMs = 5;
         long goalUs = 1000;
         int readyTimeoutS = 60;
+        int clkTck = 100;
+        int maxOtherPct = 25;
+        int retries = 3;
+        final Map<String, Integer> sessions = new LinkedHashMap<>(); // target name -> session id of its processes
 
         static Runner fromArgs(String[] a) {
             Runner r = new Runner();
@@ -747,6 +821,16 @@ public class SseLatency {
                     case "--warmup-interval" -> r.warmupIntervalMs = parseInt(opt, v);
                     case "--goal-us" -> r.goalUs = parseInt(opt, v);
                     case "--ready-timeout" -> r.readyTimeoutS = parseInt(opt, v);
+                    case "--clk-tck" -> r.clkTck = parseInt(opt, v);
+                    case "--max-other" -> r.maxOtherPct = parseInt(opt, v);
+                    case "--retries" -> r.retries = parseInt(opt, v);
+                    case "--session" -> {
+                        int eq = v.indexOf('=');
+                        if (eq <= 0) {
+                            usage("--session wants TARGET=SID, got " + v);
+                        }
+                        r.sessions.put(v.substring(0, eq), parseInt(opt, v.substring(eq + 1)));
+                    }
                     default -> usage("unknown option " + opt);
                 }
             }
@@ -802,6 +886,13 @@ public class SseLatency {
                     log("measuring " + t.name() + ": " + s + " streams x " + events + " events every " + intervalMs
                             + " ms (~" + ((long) events * intervalMs + intervalMs) / 1000.0 + " s)");
                     Stats st = measure(t, s, events, intervalMs);
+                    for (int retry = 1; retry <= retries && st.cpu().other() > maxOtherPct; retry++) {
+                        log(t.name() + ": other work used " + st.cpu().other() + "% of a core during the measurement "
+                                + "(more than " + maxOtherPct + "%); measuring again in 5 s (" + retry + " of "
+                                + retries + ")");
+                        Thread.sleep(5000);
+                        st = measure(t, s, events, intervalMs);
+                    }
                     row.add(st);
                     if (st.failedStreams() > 0) {
                         log(t.name() + ": " + st.failedStreams() + " of " + s + " streams failed:");
@@ -813,6 +904,9 @@ public class SseLatency {
             System.out.println("==== SSE per-event latency: summary ====");
             System.out.println("events " + events + " per stream every " + intervalMs + " ms, first " + skip
                     + " of each stream skipped; delay = client read complete - container write, microseconds");
+            System.out.println("+p50/+p99: added over " + targets.get(0).name() + "; batched: reads that completed more "
+                    + "than one event; proxy%/bench%/other%: CPU (100 = one core) of the target's own processes, "
+                    + "of this JVM (client + upstream), of everything else on the machine");
             System.out.println();
             boolean anyErrors = false;
             for (Map.Entry<Integer, List<Stats>> e : results.entrySet()) {
@@ -829,15 +923,23 @@ public class SseLatency {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "-- scenario: %d concurrent stream%s x %d events, every %d ms --%n",
                     s, s == 1 ? "" : "s", events, intervalMs));
-            b.append(String.format(Locale.ROOT, "%-8s %7s %6s %8s %8s %8s %8s %9s %9s %8s%n", "target", "events",
-                    "errors", "p50 us", "p90 us", "p99 us", "max us", "+p50 us", "+p99 us", "batched"));
+            b.append(String.format(Locale.ROOT, "%-8s %7s %6s %8s %8s %8s %8s %9s %9s %8s %6s %6s %6s%n", "target",
+                    "events", "errors", "p50 us", "p90 us", "p99 us", "max us", "+p50 us", "+p99 us", "batched",
+                    "proxy%", "bench%", "other%"));
             Stats base = row.get(0);
             for (Stats st : row) {
                 boolean isBase = st == base;
-                b.append(String.format(Locale.ROOT, "%-8s %7d %6d %8s %8s %8s %8s %9s %9s %8d%n", st.target(),
-                        st.count(), st.failedStreams(), us(st.p50()), us(st.p90()), us(st.p99()), us(st.max()),
-                        isBase ? "-" : added(st.p50(), base.p50()), isBase ? "-" : added(st.p99(), base.p99()),
-                        st.batchedReads()));
+                b.append(String.format(Locale.ROOT, "%-8s %7d %6d %8s %8s %8s %8s %9s %9s %8d %6s %6s %6s%n",
+                        st.target(), st.count(), st.failedStreams(), us(st.p50()), us(st.p90()), us(st.p99()),
+                        us(st.max()), isBase ? "-" : added(st.p50(), base.p50()),
+                        isBase ? "-" : added(st.p99(), base.p99()), st.batchedReads(), pctCell(st.cpu().target()),
+                        pctCell(st.cpu().self()), pctCell(st.cpu().other())));
+            }
+            for (Stats st : row) {
+                if (st.cpu().other() > maxOtherPct) {
+                    b.append(String.format(Locale.ROOT, "note: other work on the machine used %d%% of a core while "
+                            + "%s was measured (after %d retries): its figures are noisy%n", st.cpu().other(), st.target(), retries));
+                }
             }
             for (Stats st : row) {
                 if (st == base) {
@@ -861,6 +963,14 @@ public class SseLatency {
             return b.toString();
         }
 
+        int pct(long ticks, double secs) {
+            return (int) Math.round(ticks * 100.0 / clkTck / secs);
+        }
+
+        static String pctCell(int p) {
+            return p < 0 ? "-" : Integer.toString(p);
+        }
+
         static String us(long ns) {
             return ns < 0 ? "-" : Long.toString(ns / 1000);
         }
@@ -875,6 +985,10 @@ public class SseLatency {
 
         /** Runs `streams` concurrent streams, started spread over one interval; one platform thread each. */
         Stats measure(Target t, int streamCount, int n, int interval) throws InterruptedException {
+            long m0 = ProcStat.machineTicks();
+            long self0 = ProcStat.processTicks("self");
+            Map<Integer, Long> sess0 = ProcStat.sessionTicks(sessions.values());
+            long w0 = System.nanoTime();
             List<StreamResult> results = new ArrayList<>();
             Map<Integer, StreamResult> byIndex = new ConcurrentHashMap<>();
             CountDownLatch done = new CountDownLatch(streamCount);
@@ -903,10 +1017,25 @@ public class SseLatency {
                 });
             }
             done.await();
+            Cpu cpu = Cpu.UNKNOWN;
+            long m1 = ProcStat.machineTicks();
+            long self1 = ProcStat.processTicks("self");
+            Map<Integer, Long> sess1 = ProcStat.sessionTicks(sessions.values());
+            double secs = (System.nanoTime() - w0) / 1e9;
+            if (m0 >= 0 && m1 >= 0 && self0 >= 0 && self1 >= 0 && secs > 0) {
+                long ours = self1 - self0;
+                for (Integer sid : sessions.values()) {
+                    ours += sess1.getOrDefault(sid, 0L) - sess0.getOrDefault(sid, 0L);
+                }
+                Integer sid = sessions.get(t.name());
+                long targetTicks = sid == null ? -1 : sess1.getOrDefault(sid, 0L) - sess0.getOrDefault(sid, 0L);
+                cpu = new Cpu(targetTicks < 0 ? -1 : pct(targetTicks, secs), pct(self1 - self0, secs),
+                        pct(Math.max(0, (m1 - m0) - ours), secs));
+            }
             for (int i = 0; i < streamCount; i++) {
                 results.add(byIndex.get(i));
             }
-            return Stats.of(t.name(), results);
+            return Stats.of(t.name(), results, cpu);
         }
 
         /** A short stream through the target until one is complete, or give up after the ready timeout. */
