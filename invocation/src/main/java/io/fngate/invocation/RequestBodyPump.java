@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Copies the client's request body to the container on its own virtual thread, so the handler's thread can
@@ -24,25 +25,31 @@ final class RequestBodyPump implements Runnable {
     private final UpstreamConnection connection;
     private final UpstreamPool pool;
     private final boolean chunked;
+    private final int bufferSize;
     private final long maxBytes;
     private final Clock clock;
     private volatile State state = State.RUNNING;
     private volatile Instant finishedAt;
     private Thread thread;
 
-    private RequestBodyPump(InputStream from, UpstreamConnection connection, UpstreamPool pool, boolean chunked,
+    private RequestBodyPump(InputStream from, UpstreamConnection connection, UpstreamPool pool, OptionalLong declared,
                             long maxBytes, Clock clock) {
         this.from = from;
         this.connection = connection;
         this.pool = pool;
-        this.chunked = chunked;
+        this.chunked = declared.isEmpty();
+        // no larger than a declared body: most request bodies are small JSON
+        this.bufferSize = declared.isPresent() ? (int) Math.max(512, Math.min(BUFFER, declared.getAsLong())) : BUFFER;
         this.maxBytes = maxBytes;
         this.clock = clock;
     }
 
+    /**
+     * @param declared the client's Content-Length; without one the body goes upstream chunked
+     */
     static RequestBodyPump start(String name, InputStream from, UpstreamConnection connection, UpstreamPool pool,
-                                 boolean chunked, long maxBytes, Clock clock) {
-        RequestBodyPump pump = new RequestBodyPump(from, connection, pool, chunked, maxBytes, clock);
+                                 OptionalLong declared, long maxBytes, Clock clock) {
+        RequestBodyPump pump = new RequestBodyPump(from, connection, pool, declared, maxBytes, clock);
         pump.thread = Thread.ofVirtual().name(name).start(pump);
         return pump;
     }
@@ -50,7 +57,7 @@ final class RequestBodyPump implements Runnable {
     @Override
     public void run() {
         OutputStream upstream = chunked ? new ChunkedOutputStream(connection.out()) : connection.out();
-        byte[] buf = new byte[BUFFER];
+        byte[] buf = new byte[bufferSize];
         long total = 0;
         try {
             while (true) {

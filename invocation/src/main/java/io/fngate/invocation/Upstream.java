@@ -25,6 +25,7 @@ import io.helidon.http.Status;
 final class Upstream {
     /** While the body is still being sent, the response-start clock has not started: re-check this often. */
     private static final Duration BODY_POLL = Duration.ofMillis(500);
+    private static final int RELAY_BUFFER = 16 * 1024;
 
     private final Exchange ex;
     private final InvocationHandler ctx;
@@ -63,7 +64,7 @@ final class Upstream {
                     sentAt = ctx.clock().instant();
                     if (hasBody) {
                         pump = RequestBodyPump.start("fngate-body-" + ex.id(), ex.req().content().inputStream(),
-                                conn, pool, declared.isEmpty(), ctx.settings().maxBodyBytes(), ctx.clock());
+                                conn, pool, declared, ctx.settings().maxBodyBytes(), ctx.clock());
                     }
                     head = awaitHead(conn, reader, pump, sentAt);
                 } catch (SocketTimeoutException e) {
@@ -186,7 +187,10 @@ final class Upstream {
             body = conn.in(); // no framing: the body ends when the container closes
             reusable = false;
         }
-        relayBody(conn, pump, body, sse, reusable);
+        // a buffer per response: no larger than the body when its length is known (most answers are small)
+        int buffer = length.isPresent() && !head.hasTransferEncoding()
+                ? (int) Math.max(512, Math.min(RELAY_BUFFER, length.getAsLong())) : RELAY_BUFFER;
+        relayBody(conn, pump, body, sse, reusable, buffer);
     }
 
     private void finishWithoutBody(UpstreamConnection conn, RequestBodyPump pump, boolean reusable) {
@@ -199,7 +203,7 @@ final class Upstream {
     }
 
     private void relayBody(UpstreamConnection conn, RequestBodyPump pump, InputStream body, boolean sse,
-                           boolean reusable) {
+                           boolean reusable, int bufferSize) {
         // the watch aborts the upstream when the client leaves: the relay's blocked read then fails at once
         ClientWatch watch = ClientWatch.start(ex.req(), ex.res(), sse, ctx.settings().clientWriteTimeout(),
                 () -> pool.abort(conn));
@@ -220,6 +224,7 @@ final class Upstream {
                     .eventStream(sse)
                     .keepAlive(ctx.settings().sseKeepAlive())
                     .readTimeout(conn::readTimeout)
+                    .bufferSize(bufferSize)
                     .build()
                     .relay(body, out);
         } finally {
