@@ -66,8 +66,14 @@ final class HeadReader {
     }
 
     private static ResponseHead parse(String text) throws UpstreamProtocolException {
-        String[] lines = text.split("\r?\n");
-        String statusLine = lines[0];
+        List<String> lines = new ArrayList<>(16);
+        int from = 0;
+        for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+            int end = nl > from && text.charAt(nl - 1) == '\r' ? nl - 1 : nl;
+            lines.add(text.substring(from, end));
+            from = nl + 1;
+        }
+        String statusLine = lines.getFirst();
         if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
             throw new UpstreamProtocolException("not an HTTP/1.x status line");
         }
@@ -82,8 +88,8 @@ final class HeadReader {
         }
         String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
         List<ResponseHead.Line> headers = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
             if (line.isEmpty()) {
                 continue;
             }

@@ -77,6 +77,6 @@ final class HeaderPolicy {
     }
 
     static String lower(Header header) {
-        return header.name().toLowerCase(Locale.ROOT);
+        return header.headerName().lowerCase(); // computed once per name by Helidon
     }
 }
