@@ -36,11 +36,13 @@ class PlatformErrorsTest {
     static final UUID REFUSED = UUID.fromString("a0000000-0000-4000-8000-000000000001");
     static final UUID RESET = UUID.fromString("a0000000-0000-4000-8000-000000000002");
     static final UUID GARBAGE = UUID.fromString("a0000000-0000-4000-8000-000000000003");
+    static final UUID TRUNCATED = UUID.fromString("a0000000-0000-4000-8000-000000000004");
     static final UUID BROKEN_REGISTRY = UUID.fromString("a0000000-0000-4000-8000-00000000dead");
 
     private static FakeFunction function;
     private static RawFunction resetting;
     private static RawFunction garbage;
+    private static RawFunction truncated;
     private static TestGateway gw;
 
     @BeforeAll
@@ -48,6 +50,7 @@ class PlatformErrorsTest {
         function = FakeFunction.start();
         resetting = RawFunction.resetting();
         garbage = RawFunction.answering("NOT HTTP AT ALL\r\n\r\n");
+        truncated = RawFunction.answering("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort");
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
@@ -58,7 +61,8 @@ class PlatformErrorsTest {
                         new FunctionVersion(TestGateway.V2, List.of()))),
                 fn(REFUSED, "http://127.0.0.1:" + closedPort),
                 fn(RESET, resetting.url()),
-                fn(GARBAGE, garbage.url())));
+                fn(GARBAGE, garbage.url()),
+                fn(TRUNCATED, truncated.url())));
         Registry failing = new Registry() {
             @Override
             public Optional<InferenceFunction> function(UUID id) {
@@ -88,6 +92,7 @@ class PlatformErrorsTest {
         function.close();
         resetting.close();
         garbage.close();
+        truncated.close();
     }
 
     /**
@@ -105,6 +110,7 @@ class PlatformErrorsTest {
             "a0000000-0000-4000-8000-000000000001.invocation.example.com | / | - | 502 | upstream-unreachable",
             "a0000000-0000-4000-8000-000000000002.invocation.example.com | / | - | 502 | upstream-unreachable",
             "a0000000-0000-4000-8000-000000000003.invocation.example.com | / | - | 502 | upstream-protocol-error",
+            "a0000000-0000-4000-8000-000000000004.invocation.example.com | / | - | 502 | upstream-unreachable",
             "8f2c6a1e-0d7b-4c55-9a1e-3b9b6f0c2d11.invocation.example.com | /slow?ms=4000 | - | 504 | upstream-timeout",
             "8f2c6a1e-0d7b-4c55-9a1e-3b9b6f0c2d11.invocation.example.com | /slow?ms=3000 | NVCF-POLL-SECONDS=1"
                     + " | 504 | upstream-timeout",

@@ -37,6 +37,8 @@ import io.helidon.webserver.http.ServerResponse;
  */
 final class ClientWatch implements AutoCloseable {
     static final Duration TICK = Duration.ofMillis(25);
+    /** Watches nothing: for bodies that cannot stall. */
+    static final ClientWatch NONE = new ClientWatch(null, null, Duration.ofDays(1), () -> { });
     private static final Logger LOG = Logger.getLogger(ClientWatch.class.getName());
     private static final Set<ClientWatch> ACTIVE = ConcurrentHashMap.newKeySet();
     private static final Internals INTERNALS = Internals.find();
@@ -84,6 +86,9 @@ final class ClientWatch implements AutoCloseable {
 
     /** Wraps the client body stream so a blocked write is seen by the ticker. */
     OutputStream wrap(OutputStream out) {
+        if (this == NONE) {
+            return out;
+        }
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -128,8 +133,10 @@ final class ClientWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        ACTIVE.remove(this);
+        if (this != NONE) {
+            closed = true;
+            ACTIVE.remove(this);
+        }
     }
 
     private void readUntilClosed() {

@@ -34,7 +34,7 @@ final class Exchange {
     private final InvocationHandler ctx;
     private final ServerRequest req;
     private final ServerResponse res;
-    private final UUID id = UUID.randomUUID();
+    private final UUID id = RequestIds.next();
     private final Instant start;
     private final Instant deadline;
     private final boolean head;

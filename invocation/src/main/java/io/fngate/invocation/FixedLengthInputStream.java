@@ -41,7 +41,7 @@ final class FixedLengthInputStream extends InputStream {
 
     @Override
     public int available() throws IOException {
-        return (int) Math.min(remaining, in.available());
+        return remaining == 0 ? 0 : (int) Math.min(remaining, in.available());
     }
 
     boolean complete() {

@@ -26,6 +26,7 @@ final class Upstream {
     /** While the body is still being sent, the response-start clock has not started: re-check this often. */
     private static final Duration BODY_POLL = Duration.ofMillis(500);
     private static final int RELAY_BUFFER = 16 * 1024;
+    private static final int SMALL_BODY = 8 * 1024;
 
     private final Exchange ex;
     private final InvocationHandler ctx;
@@ -180,6 +181,9 @@ final class Upstream {
                 body = conn.in(); // body ends when the container closes
                 reusable = false;
             }
+        } else if (length.isPresent() && length.getAsLong() <= SMALL_BODY && !sse) {
+            sendSmall(conn, pump, (int) length.getAsLong(), reusable);
+            return;
         } else if (length.isPresent()) {
             res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length.getAsLong()));
             body = new FixedLengthInputStream(conn.in(), length.getAsLong());
@@ -193,6 +197,47 @@ final class Upstream {
         relayBody(conn, pump, body, sse, reusable, buffer);
     }
 
+    /**
+     * A small body of known length (most JSON answers) is read, then sent in one call: Helidon writes head and
+     * body together, without its streaming machinery. Bounded by {@link #SMALL_BODY}, not by what the
+     * container sends.
+     */
+    private void sendSmall(UpstreamConnection conn, RequestBodyPump pump, int length, boolean reusable) {
+        byte[] body = new byte[length];
+        int read = 0;
+        try {
+            while (read < length) {
+                Duration left = Duration.between(ctx.clock().instant(), ex.deadline());
+                if (left.isNegative() || left.isZero()) {
+                    throw new SocketTimeoutException("request timeout");
+                }
+                conn.readTimeout(left);
+                int n = conn.in().read(body, read, length - read);
+                if (n < 0) {
+                    throw new java.io.EOFException("upstream closed inside the body");
+                }
+                read += n;
+            }
+        } catch (IOException e) {
+            // nothing was sent yet: the client gets an honest error instead of a short body
+            pool.abort(conn);
+            stop(pump);
+            ex.res().headers().clear();
+            ex.fail(e instanceof SocketTimeoutException ? PlatformError.UPSTREAM_TIMEOUT
+                            : PlatformError.UPSTREAM_UNREACHABLE,
+                    "The function instance failed while sending its response.");
+            return;
+        }
+        try {
+            ex.res().send(body);
+            ex.ended(InvocationRecord.Outcome.COMPLETED, length);
+        } catch (UncheckedIOException e) {
+            ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
+            reusable = false;
+        }
+        release(conn, pump, reusable);
+    }
+
     private void finishWithoutBody(UpstreamConnection conn, RequestBodyPump pump, boolean reusable) {
         try {
             ex.res().send();
@@ -204,9 +249,11 @@ final class Upstream {
 
     private void relayBody(UpstreamConnection conn, RequestBodyPump pump, InputStream body, boolean sse,
                            boolean reusable, int bufferSize) {
-        // the watch aborts the upstream when the client leaves: the relay's blocked read then fails at once
-        ClientWatch watch = ClientWatch.start(ex.req(), ex.res(), sse, ctx.settings().clientWriteTimeout(),
-                () -> pool.abort(conn));
+        // the watch aborts the upstream when the client leaves: the relay's blocked read then fails at once.
+        // A small fixed-length body fits in the socket buffers: its write cannot stall, so it is not watched.
+        ClientWatch watch = sse || bufferSize == RELAY_BUFFER
+                ? ClientWatch.start(ex.req(), ex.res(), sse, ctx.settings().clientWriteTimeout(), () -> pool.abort(conn))
+                : ClientWatch.NONE;
         OutputStream out;
         RelayResult result;
         try {

@@ -69,8 +69,8 @@ final class UpstreamConnection {
         }
         SocketChannel channel = socket.getChannel();
         try {
-            if (in.available() > 0) {
-                return true; // buffered bytes of no response
+            if (in.buffered() > 0) {
+                return true; // bytes of no response
             }
             channel.configureBlocking(false);
             try {

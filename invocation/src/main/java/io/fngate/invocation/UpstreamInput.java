@@ -52,6 +52,11 @@ final class UpstreamInput extends InputStream {
         return buffered > 0 ? buffered : in.available();
     }
 
+    /** Bytes read from the socket and not yet consumed. */
+    int buffered() {
+        return limit - pos;
+    }
+
     /** Reads once into the empty buffer; a read timeout leaves it empty and usable. */
     private boolean fill() throws IOException {
         int n = in.read(buf, 0, buf.length);
