@@ -19,7 +19,7 @@ class StaleConnectionTest {
         try (RawFunction function = RawFunction.answering(
                 "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok");
              TestGateway gw = TestGateway.start(function.url(), Map.of())) {
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 500; i++) {
                 HttpRequest.Builder request = gw.request("/stale/" + i);
                 if (i % 2 == 0) {
                     request.POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + i + "}"));

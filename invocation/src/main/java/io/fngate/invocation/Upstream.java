@@ -27,6 +27,7 @@ final class Upstream {
     private static final Duration BODY_POLL = Duration.ofMillis(500);
     private static final int RELAY_BUFFER = 16 * 1024;
     private static final int SMALL_BODY = 8 * 1024;
+    private static final int REPLAYABLE_BODY = 64 * 1024;
 
     private final Exchange ex;
     private final InvocationHandler ctx;
@@ -34,6 +35,8 @@ final class Upstream {
     private final Duration responseStart;
     private final OptionalLong declared;
     private final boolean hasBody;
+    /** A small body of known length, read before sending so it can be sent again; null when streamed. */
+    private byte[] replayable;
 
     Upstream(Exchange ex, Duration responseStart, OptionalLong declared, boolean hasBody) {
         this.ex = ex;
@@ -45,6 +48,19 @@ final class Upstream {
     }
 
     void run() {
+        if (hasBody && declared.isPresent() && declared.getAsLong() <= REPLAYABLE_BODY) {
+            // Small bodies are read first (bounded; NVCF's own gateway buffers 32 KiB): head and body leave in
+            // one write, and the request can be retried when a reused connection turns out to be closed.
+            try {
+                replayable = ex.req().content().inputStream().readNBytes((int) declared.getAsLong());
+            } catch (IOException | RuntimeException e) {
+                replayable = null;
+            }
+            if (replayable == null || replayable.length < declared.getAsLong()) {
+                ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
+                return;
+            }
+        }
         for (int attempt = 0; ; attempt++) {
             UpstreamConnection conn;
             try {
@@ -61,9 +77,12 @@ final class Upstream {
                 try {
                     conn.out().write(RequestHeadWriter.write(ex.req(), ex.route(), ex.id(),
                             declared, hasBody && declared.isEmpty()));
+                    if (replayable != null) {
+                        conn.out().write(replayable);
+                    }
                     conn.out().flush();
                     sentAt = ctx.clock().instant();
-                    if (hasBody) {
+                    if (hasBody && replayable == null) {
                         pump = RequestBodyPump.start("fngate-body-" + ex.id(), ex.req().content().inputStream(),
                                 conn, pool, declared, ctx.settings().maxBodyBytes(), ctx.clock());
                     }
@@ -86,7 +105,7 @@ final class Upstream {
                                 "The request body exceeds " + ctx.settings().maxBodyBytes() + " bytes.");
                     } else if (pump != null && pump.state() == RequestBodyPump.State.CLIENT_GONE) {
                         ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
-                    } else if (attempt == 0 && conn.reused() && !hasBody && !reader.started()) {
+                    } else if (attempt == 0 && conn.reused() && pump == null && !reader.started()) {
                         continue; // the container closed an idle keep-alive connection as we reused it
                     } else {
                         ex.fail(PlatformError.UPSTREAM_UNREACHABLE,

@@ -18,7 +18,8 @@ import io.fngate.registry.Instance;
  * Nothing watches an idle connection's socket (that costs a reader per connection); instead connections idle
  * longer than {@code idleTimeout} are closed by a sweeper and never handed out, a connection is checked for a
  * close by the container when it is taken ({@link UpstreamConnection#isStale()}), and the exchange retries a
- * bodiless request once for the remaining race (the container closing just as the request is sent).
+ * request without a body, or with a small one it holds, once for the remaining race (the container closing
+ * just as the request is sent).
  * The pool grows with concurrency; only idle connections are capped.
  */
 final class UpstreamPool implements AutoCloseable {
