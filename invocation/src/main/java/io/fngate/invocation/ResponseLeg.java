@@ -1,0 +1,265 @@
+package io.fngate.invocation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import io.fngate.streaming.BodyRelay;
+import io.fngate.streaming.RelayResult;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+
+/**
+ * The response leg of one exchange: the container's status and headers to the client, then its body (sent
+ * whole when small and of known length, relayed by {@link BodyRelay} otherwise), and the connection back to
+ * the pool only when both directions ended cleanly. Single use.
+ */
+final class ResponseLeg {
+    private static final int RELAY_BUFFER = 16 * 1024;
+    private static final int SMALL_BODY = 8 * 1024;
+
+    private final Exchange ex;
+    private final InvocationHandler ctx;
+    private final UpstreamPool pool;
+    private final UpstreamConnection conn;
+    private final RequestBodyPump pump;
+
+    /**
+     * @param pump the request body pump, or null when the body was sent with the head (or there was none)
+     */
+    ResponseLeg(Exchange ex, UpstreamConnection conn, RequestBodyPump pump) {
+        this.ex = ex;
+        this.ctx = ex.ctx();
+        this.pool = ctx.pool();
+        this.conn = conn;
+        this.pump = pump;
+    }
+
+    void relay(ResponseHead head) {
+        int code = head.status();
+        if (code == 101) {
+            pool.abort(conn);
+            Upstream.stop(pump);
+            ex.fail(PlatformError.UPSTREAM_PROTOCOL, "The function switched protocols, which is not supported.");
+            return;
+        }
+        boolean noBody = ex.head() || code == 204 || code == 304;
+        OptionalLong length;
+        try {
+            length = head.contentLength();
+        } catch (IllegalArgumentException e) {
+            pool.abort(conn);
+            Upstream.stop(pump);
+            ex.fail(PlatformError.UPSTREAM_PROTOCOL, "The function instance sent an invalid Content-Length.");
+            return;
+        }
+        var res = ex.res();
+        res.status(Status.create(code, head.reason().isEmpty() ? reasonFor(code) : head.reason()));
+        Set<String> listed = HeaderPolicy.connectionListed(head.values("connection"));
+        for (ResponseHead.Line line : head.headers()) {
+            if (HeaderPolicy.forwardResponseHeader(line.lowerName(), listed)) {
+                res.headers().add(HeaderValues.create(HeaderNames.create(line.name()), line.value()));
+            }
+        }
+        ex.stamp(code);
+        exposeRequestId(head);
+        boolean sse = head.contentType().toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        if (sse) {
+            if (head.values("cache-control").isEmpty()) {
+                res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            }
+            res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+        }
+        // After HEAD, some servers (Helidon 4.5.0 among them) still send the body they computed: a connection
+        // reused after that would start the next response with stray bytes, so it is not pooled.
+        boolean reusable = !head.connectionClose() && !ex.head();
+        if (noBody || (length.isPresent() && length.getAsLong() == 0 && !head.hasTransferEncoding())) {
+            if (ex.head() && length.isPresent() && !head.hasTransferEncoding()) {
+                // HEAD tells the length a GET would have; the client must not wait for that body
+                res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length.getAsLong()));
+            }
+            finishWithoutBody(reusable);
+            return;
+        }
+        InputStream body;
+        if (head.hasTransferEncoding()) {
+            if (head.chunked()) {
+                body = new ChunkedInputStream(conn.in());
+            } else {
+                body = conn.in(); // body ends when the container closes
+                reusable = false;
+            }
+        } else if (length.isPresent() && length.getAsLong() <= SMALL_BODY && !sse) {
+            sendSmall((int) length.getAsLong(), reusable);
+            return;
+        } else if (length.isPresent()) {
+            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length.getAsLong()));
+            body = new FixedLengthInputStream(conn.in(), length.getAsLong());
+        } else {
+            body = conn.in(); // no framing: the body ends when the container closes
+            reusable = false;
+        }
+        // a buffer per response: no larger than the body when its length is known (most answers are small)
+        int buffer = length.isPresent() && !head.hasTransferEncoding()
+                ? (int) Math.max(512, Math.min(RELAY_BUFFER, length.getAsLong())) : RELAY_BUFFER;
+        relayBody(body, sse, reusable, buffer);
+    }
+
+    /**
+     * A small body of known length (most JSON answers) is read, then sent in one call: Helidon writes head and
+     * body together, without its streaming machinery. Bounded by {@link #SMALL_BODY}, not by what the
+     * container sends.
+     */
+    private void sendSmall(int length, boolean reusable) {
+        byte[] body = new byte[length];
+        int read = 0;
+        try {
+            while (read < length) {
+                Duration left = Duration.between(ctx.clock().instant(), ex.deadline());
+                if (left.isNegative() || left.isZero()) {
+                    throw new SocketTimeoutException("request timeout");
+                }
+                conn.readTimeout(left);
+                int n = conn.in().read(body, read, length - read);
+                if (n < 0) {
+                    throw new java.io.EOFException("upstream closed inside the body");
+                }
+                read += n;
+            }
+        } catch (IOException e) {
+            // nothing was sent yet: the client gets an honest error instead of a short body
+            pool.abort(conn);
+            Upstream.stop(pump);
+            ex.res().headers().clear();
+            ex.fail(e instanceof SocketTimeoutException ? PlatformError.UPSTREAM_TIMEOUT
+                            : PlatformError.UPSTREAM_UNREACHABLE,
+                    "The function instance failed while sending its response.");
+            return;
+        }
+        try {
+            ex.res().send(body);
+            ex.ended(InvocationRecord.Outcome.COMPLETED, length);
+        } catch (UncheckedIOException e) {
+            ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
+            reusable = false;
+        }
+        release(reusable);
+    }
+
+    private void finishWithoutBody(boolean reusable) {
+        try {
+            ex.res().send();
+        } catch (UncheckedIOException e) {
+            ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
+        }
+        release(reusable);
+    }
+
+    private void relayBody(InputStream body, boolean sse, boolean reusable, int bufferSize) {
+        // the watch aborts the upstream when the client leaves: the relay's blocked read then fails at once.
+        // A small fixed-length body fits in the socket buffers: its write cannot stall, so it is not watched.
+        ClientWatch watch = sse || bufferSize == RELAY_BUFFER
+                ? ClientWatch.start(ex.req(), ex.res(), sse, ctx.settings().clientWriteTimeout(), () -> pool.abort(conn))
+                : ClientWatch.NONE;
+        OutputStream out;
+        RelayResult result;
+        try {
+            try {
+                out = watch.wrap(ex.res().outputStream());
+            } catch (UncheckedIOException e) {
+                pool.abort(conn);
+                Upstream.stop(pump);
+                ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
+                return;
+            }
+            result = BodyRelay.builder()
+                    .clock(ctx.clock())
+                    .deadline(ex.deadline())
+                    .eventStream(sse)
+                    .keepAlive(ctx.settings().sseKeepAlive())
+                    .readTimeout(conn::readTimeout)
+                    .bufferSize(bufferSize)
+                    .build()
+                    .relay(body, out);
+        } finally {
+            watch.close(); // before the response ends: a finished HTTP/2 stream is CLOSED too
+        }
+        RelayResult.Outcome outcome = watch.gone() ? RelayResult.Outcome.CLIENT_GONE : result.outcome();
+        switch (outcome) {
+        case COMPLETED -> {
+            if (!closeQuietly(out)) {
+                pool.abort(conn);
+                Upstream.stop(pump);
+                ex.ended(InvocationRecord.Outcome.CLIENT_GONE, result.bytes());
+                return;
+            }
+            ex.ended(InvocationRecord.Outcome.COMPLETED, result.bytes());
+            release(reusable);
+        }
+        case DEADLINE -> {
+            pool.abort(conn);
+            Upstream.stop(pump);
+            ex.ended(InvocationRecord.Outcome.DEADLINE, result.bytes());
+            if (sse && closeQuietly(out)) {
+                ex.log("event stream ended at the request timeout");
+                return; // a clean end of the event stream
+            }
+            ex.abortClient("request timeout reached inside a response body");
+        }
+        case CLIENT_GONE -> {
+            pool.abort(conn);
+            Upstream.stop(pump);
+            ex.ended(InvocationRecord.Outcome.CLIENT_GONE, result.bytes());
+        }
+        case UPSTREAM_FAILED -> {
+            pool.abort(conn);
+            Upstream.stop(pump);
+            ex.ended(InvocationRecord.Outcome.UPSTREAM_FAILED, result.bytes());
+            ex.abortClient("upstream failed inside a response body");
+        }
+        default -> throw new IllegalStateException(result.outcome().name());
+        }
+    }
+
+    /** Returns the connection to the pool only when both directions of the exchange ended cleanly. */
+    private void release(boolean reusable) {
+        boolean bodySent = pump == null || pump.state() == RequestBodyPump.State.DONE;
+        if (reusable && bodySent) {
+            pool.release(conn);
+        } else {
+            pool.abort(conn);
+        }
+        Upstream.stop(pump);
+    }
+
+    private void exposeRequestId(ResponseHead head) {
+        List<String> exposed = head.values("access-control-expose-headers");
+        String value = exposed.isEmpty() ? "nvcf-reqid" : String.join(", ", exposed) + ", nvcf-reqid";
+        ex.res().header(HeaderNames.create("Access-Control-Expose-Headers"), value);
+    }
+
+    private static boolean closeQuietly(OutputStream out) {
+        try {
+            out.close();
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private static String reasonFor(int code) {
+        try {
+            return Status.create(code).reasonPhrase();
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+}
