@@ -1,8 +1,6 @@
 package io.fngate.e2e;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -59,18 +57,7 @@ final class RawFunction implements AutoCloseable {
 
     private void answer(Socket s) {
         try (s) {
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) >= 0) {
-                head.write(b);
-                byte[] h = head.toByteArray();
-                int n = h.length;
-                if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
-                    break;
-                }
-            }
-            heads.add(head.toString(StandardCharsets.ISO_8859_1));
+            heads.add(SseFunction.readHead(s.getInputStream()));
             if (reset) {
                 s.setSoLinger(true, 0);
                 return;

@@ -147,7 +147,8 @@ final class SseFunction implements AutoCloseable {
         out.flush();
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    /** Reads a request head up to and including its empty line, as ISO-8859-1 text. */
+    static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0) {
