@@ -110,6 +110,7 @@ final class GatewayProcess implements AutoCloseable {
                     name: echo
                     versions:
                       - id: %s
+                        max-request-concurrency: 4096
                         instances: [ { url: "%s" } ]
                 """.formatted(extra, TestGateway.FN, TestGateway.V1, instanceUrl);
     }

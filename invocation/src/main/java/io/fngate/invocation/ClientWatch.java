@@ -2,93 +2,61 @@ package io.fngate.invocation;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-
 /**
- * Notices, while a response body is being relayed, that the client went away or stopped reading.
+ * Notices that one client went away or stopped reading, while its request waits in the dispatch queue or its
+ * response body is relayed. Made and checked by a {@link ClientWatcher}; see there for why and how.
  * <p>
- * Helidon 4.5.0 tells a handler neither: an HTTP/1.1 client's close is seen only when a write fails (the
- * connection's socket is not read while the handler runs), and an HTTP/2 RST_STREAM does not reach the
- * handler at all (writes to the reset stream keep succeeding). This class is the one place that reaches into
- * Helidon internals to do better; when they are not accessible (a Helidon upgrade, or a module path without
- * the {@code --add-opens} the {@code fngate} script passes) it logs once and degrades to noticing on write.
- * <ul>
- *     <li>HTTP/1.1 event streams: a virtual thread blocks reading the client's plain socket; end of stream
- *     means the client left. Such a read could swallow a pipelined next request, so a watched response
- *     carries {@code Connection: close}.</li>
- *     <li>HTTP/2: the stream's state is polled; {@code CLOSED} while we still relay means the client reset it.</li>
- *     <li>Every relayed body: a write blocked longer than the write timeout means a client that stopped
- *     reading; on HTTP/1.1 its connection is closed, which fails the blocked write.</li>
- * </ul>
- * One shared daemon thread checks all watches every {@link #TICK}. Not responsible for what happens next:
- * the {@code onGone} callback (the exchange) aborts the upstream.
+ * Not responsible for what happens next: the {@code onGone} callback (the exchange) cancels the queued request
+ * or aborts the upstream.
  */
 final class ClientWatch implements AutoCloseable {
-    static final Duration TICK = Duration.ofMillis(25);
-    /** Watches nothing: for bodies that cannot stall. */
-    static final ClientWatch NONE = new ClientWatch(null, null, Duration.ofDays(1), () -> { });
     private static final Logger LOG = Logger.getLogger(ClientWatch.class.getName());
-    private static final Set<ClientWatch> ACTIVE = ConcurrentHashMap.newKeySet();
-    private static final Internals INTERNALS = Internals.find();
 
+    /** How the plain HTTP/1.1 socket is watched, if at all. */
+    enum Socket {
+        /** Not watched (HTTP/2, TLS, a request body still unread, or internals not accessible). */
+        NONE,
+        /** Polled by the ticker with a non-blocking one-byte read: for a short wait, such as in the queue. */
+        PEEK,
+        /** Read by a virtual thread of its own until the connection closes: for long event streams. */
+        READ
+    }
+
+    private final ClientWatcher watcher;
     private final SocketChannel http1Channel;
+    private final Socket socket;
     private final Object http2Stream;
     private final long writeTimeoutNanos;
     private final Runnable onGone;
     private final AtomicBoolean gone = new AtomicBoolean();
+    /** Serialises a peek (which flips the channel to non-blocking) with {@link #close()}. */
+    private final ReentrantLock peekLock = new ReentrantLock();
     private volatile long writeSince;
     private volatile boolean closed;
+    private volatile boolean consumedInput;
 
-    static {
-        Thread ticker = new Thread(ClientWatch::tickForever, "fngate-client-watch");
-        ticker.setDaemon(true);
-        ticker.start();
-    }
-
-    private ClientWatch(SocketChannel http1Channel, Object http2Stream, Duration writeTimeout, Runnable onGone) {
+    ClientWatch(ClientWatcher watcher, SocketChannel http1Channel, Socket socket, Object http2Stream,
+                long writeTimeoutNanos, Runnable onGone) {
+        this.watcher = watcher;
         this.http1Channel = http1Channel;
+        this.socket = http1Channel == null ? Socket.NONE : socket;
         this.http2Stream = http2Stream;
-        this.writeTimeoutNanos = writeTimeout.toNanos();
+        this.writeTimeoutNanos = writeTimeoutNanos;
         this.onGone = onGone;
     }
 
-    /**
-     * Starts watching a response about to be relayed.
-     *
-     * @param eventStream whether the body is an event stream (HTTP/1.1 close detection is armed only then)
-     * @param onGone      run once, from a watcher thread, when the client is found gone or stalled
-     */
-    static ClientWatch start(ServerRequest req, ServerResponse res, boolean eventStream, Duration writeTimeout,
-                             Runnable onGone) {
-        boolean http1 = req.prologue().protocolVersion().startsWith("1");
-        SocketChannel channel = http1 ? INTERNALS.http1Channel(req) : null;
-        Object stream = http1 ? null : INTERNALS.http2Stream(res);
-        ClientWatch watch = new ClientWatch(channel, stream, writeTimeout, onGone);
-        if (channel != null && eventStream) {
-            res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
-            Thread.ofVirtual().name("fngate-client-read").start(watch::readUntilClosed);
-        }
-        ACTIVE.add(watch);
-        return watch;
+    Socket socketMode() {
+        return socket;
     }
 
-    /** Wraps the client body stream so a blocked write is seen by the ticker. */
+    /** Wraps the client body stream so that a write blocked too long is seen by the ticker. */
     OutputStream wrap(OutputStream out) {
-        if (this == NONE) {
-            return out;
-        }
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -131,15 +99,28 @@ final class ClientWatch implements AutoCloseable {
         return gone.get();
     }
 
-    @Override
-    public void close() {
-        if (this != NONE) {
-            closed = true;
-            ACTIVE.remove(this);
-        }
+    /**
+     * Whether watching read bytes the client sent after its request (a pipelined request): they are lost, so the
+     * connection must close after this response.
+     */
+    boolean consumedInput() {
+        return consumedInput;
     }
 
-    private void readUntilClosed() {
+    /** Stops watching; after it returns, no peek is in progress and none starts. */
+    @Override
+    public void close() {
+        peekLock.lock();
+        try {
+            closed = true;
+        } finally {
+            peekLock.unlock();
+        }
+        watcher.remove(this);
+    }
+
+    /** Body of the reader thread of a {@link Socket#READ} watch. */
+    void readUntilClosed() {
         ByteBuffer one = ByteBuffer.allocate(1);
         try {
             while (!closed) {
@@ -148,21 +129,15 @@ final class ClientWatch implements AutoCloseable {
                     declareGone("client closed the connection");
                     return;
                 }
-                // bytes after the request on a Connection: close response are ignored
+                consumedInput = true; // bytes after the request on a Connection: close response are ignored
             }
         } catch (IOException e) {
             declareGone("client connection failed: " + e.getMessage());
         }
     }
 
-    private void declareGone(String why) {
-        if (!closed && gone.compareAndSet(false, true)) {
-            LOG.fine(() -> "client gone: " + why);
-            onGone.run();
-        }
-    }
-
-    private void check(long now) {
+    /** One round of the ticker. */
+    void check(long now) {
         long since = writeSince;
         if (since != 0 && now - since > writeTimeoutNanos) {
             declareGone("client read nothing for longer than the write timeout");
@@ -174,96 +149,50 @@ final class ClientWatch implements AutoCloseable {
                 }
             }
         }
-        if (http2Stream != null && INTERNALS.http2StreamClosed(http2Stream)) {
+        if (http2Stream != null && HelidonInternals.INSTANCE.http2StreamClosed(http2Stream)) {
             declareGone("client reset the HTTP/2 stream");
         }
+        if (socket == Socket.PEEK && !consumedInput) {
+            peek();
+        }
     }
 
-    private static void tickForever() {
-        while (true) {
-            try {
-                Thread.sleep(TICK.toMillis());
-                long now = System.nanoTime();
-                for (ClientWatch w : ACTIVE) {
-                    w.check(now);
-                }
-            } catch (InterruptedException e) {
+    /**
+     * A non-blocking one-byte read of the client's socket: end of stream means the client left. Only done while
+     * the exchange's own thread is parked (nothing else reads or writes this connection then), and never after
+     * {@link #close()}.
+     */
+    private void peek() {
+        if (!peekLock.tryLock()) {
+            return;
+        }
+        try {
+            if (closed) {
                 return;
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "client watch failed", e);
             }
+            int n;
+            http1Channel.configureBlocking(false);
+            try {
+                n = http1Channel.read(ByteBuffer.allocate(1));
+            } finally {
+                http1Channel.configureBlocking(true);
+            }
+            if (n < 0) {
+                declareGone("client closed the connection while its request waited");
+            } else if (n > 0) {
+                consumedInput = true; // a pipelined request: stop peeking, close after this response
+            }
+        } catch (IOException | RuntimeException e) {
+            declareGone("client connection failed while its request waited: " + e.getMessage());
+        } finally {
+            peekLock.unlock();
         }
     }
 
-    /** Reflective access to the few Helidon 4.5 internals needed; each part may be missing. */
-    private record Internals(Field http1Ctx, Method serverSocket, Field nioDelegate, Field http2ResponseStream,
-                             Method streamState) {
-
-        static Internals find() {
-            Field ctx = field("io.helidon.webserver.http1.Http1ServerRequest", "ctx");
-            Field delegate = field("io.helidon.common.socket.NioSocket", "delegate");
-            Field stream = field("io.helidon.webserver.http2.Http2ServerResponse", "stream");
-            Method serverSocket = null;
-            Method state = null;
-            try {
-                serverSocket = Class.forName("io.helidon.webserver.ConnectionContext").getMethod("serverSocket");
-                state = Class.forName("io.helidon.http.http2.Http2Stream").getMethod("streamState");
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // reported below
-            }
-            if (ctx == null || delegate == null || stream == null || serverSocket == null || state == null) {
-                LOG.warning("Helidon internals for client-disconnect detection are not accessible; departed clients"
-                        + " are noticed on the next write only (run with the --add-opens of the fngate script)");
-            }
-            return new Internals(ctx, serverSocket, delegate, stream, state);
-        }
-
-        SocketChannel http1Channel(ServerRequest req) {
-            if (http1Ctx == null || serverSocket == null || nioDelegate == null
-                    || !http1Ctx.getDeclaringClass().isInstance(req)) {
-                return null;
-            }
-            try {
-                Object socket = serverSocket.invoke(http1Ctx.get(req));
-                // plain sockets only: reading raw TLS records beside the SSL engine is not safe
-                if (socket == null || socket.getClass() != nioDelegate.getDeclaringClass()) {
-                    return null;
-                }
-                SocketChannel channel = (SocketChannel) nioDelegate.get(socket);
-                return channel.isBlocking() ? channel : null;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
-        }
-
-        Object http2Stream(ServerResponse res) {
-            if (http2ResponseStream == null || streamState == null
-                    || !http2ResponseStream.getDeclaringClass().isInstance(res)) {
-                return null;
-            }
-            try {
-                return http2ResponseStream.get(res);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
-        }
-
-        boolean http2StreamClosed(Object stream) {
-            try {
-                return String.valueOf(streamState.invoke(stream)).equals("CLOSED");
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return false;
-            }
-        }
-
-        private static Field field(String className, String name) {
-            try {
-                Field f = Class.forName(className).getDeclaredField(name);
-                f.setAccessible(true);
-                return f;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
+    private void declareGone(String why) {
+        if (!closed && gone.compareAndSet(false, true)) {
+            LOG.fine(() -> "client gone: " + why);
+            onGone.run();
         }
     }
 }

@@ -2,14 +2,21 @@ package io.fngate.invocation;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.fngate.registry.Instance;
+import io.fngate.routing.Cancellation;
+import io.fngate.routing.DispatchException;
+import io.fngate.routing.Lease;
 import io.fngate.routing.Route;
 import io.fngate.routing.RouteFailure;
 import io.fngate.routing.RouteResult;
@@ -23,6 +30,12 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * One request on the invocation socket, from routing to the last byte of the response. Single use.
  * <p>
+ * The steps ({@link #serve()}): resolve the route; admit the request to an instance (a {@link Lease} from the
+ * dispatcher, maybe after waiting in the function's queue); the request leg ({@link Upstream}) returns the
+ * response head; the response leg ({@link ResponseLeg}) relays it and returns how it ended. Failures come back
+ * as {@link InvocationFailure} or {@link ClientGone}. This class alone answers platform errors, holds and
+ * releases the lease (exactly once, whatever happens) and writes the {@link InvocationRecord}.
+ * <p>
  * Threads: the handler's virtual thread writes the request head and reads the response; a
  * {@link RequestBodyPump} writes the request body meanwhile. Whoever ends the exchange early aborts the
  * upstream connection, which wakes the other side.
@@ -30,6 +43,7 @@ import io.helidon.webserver.http.ServerResponse;
 final class Exchange {
     private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
     private static final String POLL_SECONDS = "nvcf-poll-seconds";
+    private static final byte[] HEALTH = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final InvocationHandler ctx;
     private final ServerRequest req;
@@ -38,8 +52,19 @@ final class Exchange {
     private final Instant start;
     private final Instant deadline;
     private final boolean head;
+    private final Cancellation cancel;
+    private final Set<Instance> tried = new HashSet<>(2);
 
     private Route route;
+    private Lease lease;
+    /** The version of the last lease held, for the record. */
+    private UUID versionId;
+    private boolean queueBodyUnread;
+    /** When an instance must have taken the request (queue wait, connect retries). */
+    private Instant admitBy;
+    private ClientWatch queueWatch;
+    private boolean closeConnection;
+
     private int status;
     private PlatformError error;
     private InvocationRecord.Outcome outcome = InvocationRecord.Outcome.COMPLETED;
@@ -52,11 +77,20 @@ final class Exchange {
         this.start = ctx.clock().instant();
         this.deadline = start.plus(ctx.settings().requestTimeout());
         this.head = req.prologue().method() == Method.HEAD;
+        this.cancel = Cancellation.create(this::watchWhileQueued);
     }
 
     void run() {
         try {
-            dispatch();
+            serve();
+        } catch (InvocationFailure f) {
+            if (lease != null && (f.error() == PlatformError.UPSTREAM_UNREACHABLE
+                    || f.error() == PlatformError.UPSTREAM_PROTOCOL)) {
+                lease.report(Lease.Result.FAILURE);
+            }
+            answer(f.error(), f.detail());
+        } catch (ClientGone e) {
+            outcome = InvocationRecord.Outcome.CLIENT_GONE;
         } catch (RequestException e) {
             throw e; // Helidon's own client errors (malformed request): it answers them itself
         } catch (AbortClientException | CloseConnectionException e) {
@@ -64,45 +98,125 @@ final class Exchange {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "request " + id + " failed unexpectedly", e);
             if (res.isSent()) {
+                outcome = InvocationRecord.Outcome.UPSTREAM_FAILED;
                 abortClient("unexpected failure after the response started");
             }
-            fail(PlatformError.INTERNAL, "The gateway could not complete the request.");
+            answer(PlatformError.INTERNAL, "The gateway could not complete the request.");
         } finally {
+            if (lease != null) {
+                lease.close();
+            }
             report();
         }
     }
 
-    private void dispatch() {
+    private void serve() {
         RouteResult result = ctx.router().resolve(req.authority() == null ? "" : req.authority(), this::header);
         if (result instanceof RouteFailure failure) {
             if (failure.kind() == RouteFailure.Kind.NO_TARGET && healthProbe()) {
                 stamp(200);
+                status = 200;
                 res.header(HeaderNames.CONTENT_TYPE, "application/json");
-                res.send("{\"status\":\"UP\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                res.send(HEALTH);
                 return;
             }
-            fail(switch (failure.kind()) {
+            throw new InvocationFailure(switch (failure.kind()) {
                 case NO_TARGET, UNKNOWN_FUNCTION -> PlatformError.FUNCTION_NOT_FOUND;
                 case MALFORMED_TARGET -> PlatformError.MALFORMED_TARGET;
                 case UNKNOWN_VERSION -> PlatformError.VERSION_NOT_FOUND;
                 case NO_INSTANCE -> PlatformError.NO_CAPACITY;
             }, failure.detail());
-            return;
         }
         route = (Route) result;
-        Optional<Duration> responseStart = responseStartTimeout();
-        if (responseStart.isEmpty()) {
-            fail(PlatformError.BAD_REQUEST_HEADER,
-                    "NVCF-POLL-SECONDS must be an integer from 1 to " + InvocationSettings.MAX_POLL_SECONDS + ".");
-            return;
-        }
+        Duration responseStart = responseStartTimeout();
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > ctx.settings().maxBodyBytes()) {
-            fail(PlatformError.BODY_TOO_LARGE, "The request body exceeds " + ctx.settings().maxBodyBytes() + " bytes.");
-            return;
+            throw new InvocationFailure(PlatformError.BODY_TOO_LARGE,
+                    "The request body exceeds " + ctx.settings().maxBodyBytes() + " bytes.");
         }
         boolean hasBody = declared.isPresent() ? declared.getAsLong() > 0 : req.content().hasEntity();
-        new Upstream(this, responseStart.get(), declared, hasBody).run();
+        admitBy = min(start.plus(responseStart), deadline);
+        admit(hasBody);
+        UpstreamStart started = new Upstream(this, responseStart, declared, hasBody).start();
+        LegResult leg = new ResponseLeg(this, started).relay();
+        status = leg.status();
+        outcome = leg.outcome();
+        bytesOut = leg.bytes();
+        if (leg.outcome() == InvocationRecord.Outcome.UPSTREAM_FAILED || leg.status() == 502) {
+            lease.report(Lease.Result.FAILURE);
+        } else {
+            lease.report(Lease.Result.SUCCESS);
+        }
+        leg.abort().ifPresent(this::abortClient);
+    }
+
+    /**
+     * Takes a slot on an instance, waiting in the function's queue while every instance is busy (the request body
+     * stays in the socket meanwhile). While it waits, the client is watched: a client that leaves is taken out of
+     * the queue at once and never reaches an instance.
+     */
+    private void admit(boolean hasBody) {
+        queueBodyUnread = hasBody;
+        try {
+            lease = ctx.dispatcher().acquire(route, admitBy, cancel, Set.of());
+            versionId = lease.version().id();
+        } catch (DispatchException e) {
+            throw refused(e, false);
+        } finally {
+            endQueueWatch();
+        }
+    }
+
+    /** Called by the dispatcher on this thread just before the request starts to wait. */
+    private void watchWhileQueued() {
+        queueWatch = ctx.watcher().queued(req, res, queueBodyUnread, cancel::cancel);
+    }
+
+    private void endQueueWatch() {
+        if (queueWatch != null) {
+            queueWatch.close();
+            closeConnection |= queueWatch.consumedInput();
+            queueWatch = null;
+        }
+    }
+
+    /**
+     * The leased instance could not be reached and nothing was sent: reports it, and moves the request to another
+     * instance when retries are left.
+     *
+     * @param failures connect failures so far
+     * @return whether a new lease is held
+     */
+    boolean retryElsewhere(int failures) {
+        lease.report(Lease.Result.FAILURE);
+        tried.add(lease.instance());
+        lease.close();
+        lease = null;
+        if (failures > ctx.dispatcher().settings().connectRetries()) {
+            return false;
+        }
+        try {
+            lease = ctx.dispatcher().retry(route, admitBy, cancel, tried);
+            versionId = lease.version().id();
+            return true;
+        } catch (DispatchException e) {
+            if (e.kind() == DispatchException.Kind.NO_INSTANCE) {
+                return false;
+            }
+            throw refused(e, true);
+        } finally {
+            endQueueWatch();
+        }
+    }
+
+    private RuntimeException refused(DispatchException e, boolean retrying) {
+        return switch (e.kind()) {
+        case QUEUE_FULL -> new InvocationFailure(PlatformError.QUEUE_FULL, e.detail());
+        case QUEUE_TIMEOUT -> new InvocationFailure(PlatformError.QUEUE_TIMEOUT, e.detail());
+        case NO_INSTANCE -> new InvocationFailure(retrying ? PlatformError.UPSTREAM_UNREACHABLE
+                : PlatformError.NO_CAPACITY, e.detail());
+        case CANCELLED -> new ClientGone("client went away while its request waited for an instance");
+        };
     }
 
     private boolean healthProbe() {
@@ -110,31 +224,34 @@ final class Exchange {
     }
 
     private Optional<String> header(String lowerName) {
-        return req.headers().first(io.helidon.http.HeaderNames.create(lowerName));
+        return req.headers().first(HeaderNames.create(lowerName));
     }
 
-    private Optional<Duration> responseStartTimeout() {
+    private Duration responseStartTimeout() {
         Optional<String> poll = header(POLL_SECONDS);
         if (poll.isEmpty()) {
-            return Optional.of(ctx.settings().responseStartTimeout());
+            return ctx.settings().responseStartTimeout();
         }
         try {
             int seconds = Integer.parseInt(poll.get().trim());
             if (seconds >= 1 && seconds <= InvocationSettings.MAX_POLL_SECONDS) {
-                return Optional.of(Duration.ofSeconds(seconds));
+                return Duration.ofSeconds(seconds);
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        return Optional.empty();
+        throw new InvocationFailure(PlatformError.BAD_REQUEST_HEADER,
+                "NVCF-POLL-SECONDS must be an integer from 1 to " + InvocationSettings.MAX_POLL_SECONDS + ".");
     }
 
     /** Adds the headers every response carries, platform error or not. */
     void stamp(int code) {
-        status = code;
         res.header(HeaderNames.create("nvcf-reqid"), id.toString());
         res.header(HeaderNames.create("nvcf-status"), nvcfStatus(code));
         res.header(HeaderNames.create("Access-Control-Expose-Headers"), "nvcf-reqid");
+        if (closeConnection) {
+            res.header(HeaderNames.CONNECTION, "close"); // watching the client took bytes of a next request
+        }
     }
 
     static String nvcfStatus(int code) {
@@ -144,13 +261,19 @@ final class Exchange {
         return code >= 100 && code < 400 ? "fulfilled" : "errored";
     }
 
-    void fail(PlatformError kind, String detail) {
+    /** Answers a platform error as problem+json, unless the response has started (then nothing can be said). */
+    private void answer(PlatformError kind, String detail) {
         error = kind;
         outcome = InvocationRecord.Outcome.PLATFORM_ERROR;
         if (res.isSent()) {
             return;
         }
+        status = kind.status();
         stamp(kind.status());
+        if (kind == PlatformError.QUEUE_FULL) {
+            res.header(HeaderNames.RETRY_AFTER,
+                    Long.toString(Math.max(1, ctx.dispatcher().settings().retryAfter().toSeconds())));
+        }
         try {
             Problems.send(res, kind, detail, id, head);
         } catch (UncheckedIOException e) {
@@ -162,18 +285,13 @@ final class Exchange {
         LOG.info(() -> "request " + id + ": " + message);
     }
 
-    void ended(InvocationRecord.Outcome how, long bytes) {
-        outcome = how;
-        bytesOut = bytes;
-    }
-
     /**
      * Ends the client's response abruptly: it cannot be completed honestly. On HTTP/1.1 the connection is
      * closed at once ({@link CloseConnectionException} skips Helidon's error handling, which would otherwise
      * read the rest of the request body first and could wait forever on a client that waits for us). On HTTP/2
      * an exception ends this stream only; other streams of the connection go on.
      */
-    void abortClient(String why) {
+    private void abortClient(String why) {
         LOG.info(() -> "request " + id + ": response aborted: " + why);
         if (req.prologue().protocolVersion().startsWith("1")) {
             throw new CloseConnectionException("request " + id + ": " + why);
@@ -185,12 +303,16 @@ final class Exchange {
         try {
             ctx.listener().completed(new InvocationRecord(id, req.prologue().method().text(),
                     route == null ? Optional.empty() : Optional.of(route.function().id()),
-                    route == null ? Optional.empty() : Optional.of(route.version().id()),
+                    Optional.ofNullable(versionId),
                     status, Optional.ofNullable(error), outcome,
                     Duration.between(start, ctx.clock().instant()), bytesOut));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "invocation listener failed", e);
         }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     UUID id() {
@@ -205,8 +327,8 @@ final class Exchange {
         return res;
     }
 
-    Route route() {
-        return route;
+    Lease lease() {
+        return lease;
     }
 
     Instant deadline() {

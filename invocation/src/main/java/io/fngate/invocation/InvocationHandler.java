@@ -3,6 +3,7 @@ package io.fngate.invocation;
 import java.time.Clock;
 import java.util.Objects;
 
+import io.fngate.routing.Dispatcher;
 import io.fngate.routing.Router;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -18,13 +19,16 @@ import io.helidon.webserver.http.ServerResponse;
  */
 public final class InvocationHandler implements Handler, AutoCloseable {
     private final Router router;
+    private final Dispatcher dispatcher;
     private final InvocationSettings settings;
     private final InvocationListener listener;
     private final Clock clock;
     private final UpstreamPool pool;
+    private final ClientWatcher watcher = new ClientWatcher();
 
     private InvocationHandler(Builder b) {
         this.router = Objects.requireNonNull(b.router, "router");
+        this.dispatcher = Objects.requireNonNull(b.dispatcher, "dispatcher");
         this.settings = b.settings;
         this.listener = b.listener;
         this.clock = b.clock;
@@ -52,10 +56,12 @@ public final class InvocationHandler implements Handler, AutoCloseable {
     }
 
     /**
-     * Closes idle upstream connections; in-flight exchanges finish on their own.
+     * Closes idle upstream connections and stops watching clients; in-flight exchanges finish on their own. The
+     * dispatcher stays its creator's to close.
      */
     @Override
     public void close() {
+        watcher.close();
         pool.close();
     }
 
@@ -65,6 +71,14 @@ public final class InvocationHandler implements Handler, AutoCloseable {
 
     InvocationSettings settings() {
         return settings;
+    }
+
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    ClientWatcher watcher() {
+        return watcher;
     }
 
     InvocationListener listener() {
@@ -84,6 +98,7 @@ public final class InvocationHandler implements Handler, AutoCloseable {
      */
     public static final class Builder {
         private Router router;
+        private Dispatcher dispatcher;
         private InvocationSettings settings = InvocationSettings.defaults();
         private InvocationListener listener = InvocationListener.NONE;
         private Clock clock = Clock.systemUTC();
@@ -97,6 +112,15 @@ public final class InvocationHandler implements Handler, AutoCloseable {
          */
         public Builder router(Router router) {
             this.router = Objects.requireNonNull(router, "router");
+            return this;
+        }
+
+        /**
+         * @param dispatcher admits requests to instances (required)
+         * @return this
+         */
+        public Builder dispatcher(Dispatcher dispatcher) {
+            this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
             return this;
         }
 

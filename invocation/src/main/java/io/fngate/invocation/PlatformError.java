@@ -17,6 +17,10 @@ public enum PlatformError {
     BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
     /** No instance can serve the function or version. */
     NO_CAPACITY(503, "no-capacity", "No instance available"),
+    /** Every instance was busy and the function's queue was full (answered with {@code Retry-After}). */
+    QUEUE_FULL(429, "queue-full", "Too many requests waiting"),
+    /** Every instance stayed busy until the request's response-start deadline; it never reached one. */
+    QUEUE_TIMEOUT(504, "queue-timeout", "No instance accepted the request in time"),
     /** The instance refused or dropped the connection before answering. */
     UPSTREAM_UNREACHABLE(502, "upstream-unreachable", "Function instance unreachable"),
     /** The instance sent something that is not an HTTP/1.1 response. */

@@ -6,7 +6,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 
-import io.fngate.routing.Route;
+import io.fngate.routing.Lease;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpPrologue;
@@ -34,10 +34,10 @@ final class RequestHeadWriter {
      * @param declaredLength the client's Content-Length, when it sent one
      * @param chunked        whether the body goes upstream chunked (a body of unknown length)
      */
-    static byte[] write(ServerRequest req, Route route, UUID requestId, OptionalLong declaredLength, boolean chunked) {
+    static byte[] write(ServerRequest req, Lease lease, UUID requestId, OptionalLong declaredLength, boolean chunked) {
         StringBuilder b = new StringBuilder(512);
         b.append(req.prologue().method().text()).append(' ').append(target(req.prologue())).append(" HTTP/1.1\r\n");
-        line(b, "Host", route.instance().authority());
+        line(b, "Host", lease.instance().authority());
         Set<String> listed = HeaderPolicy.connectionListed(req.headers().all(HeaderNames.CONNECTION, List::of));
         for (Header h : req.headers()) {
             String lower = HeaderPolicy.lower(h);
@@ -50,10 +50,10 @@ final class RequestHeadWriter {
             }
         }
         line(b, "NVCF-REQID", requestId.toString());
-        line(b, "NVCF-FUNCTION-ID", route.function().id().toString());
-        line(b, "NVCF-FUNCTION-VERSION-ID", route.version().id().toString());
-        if (HeaderPolicy.safeValue(route.function().name())) {
-            line(b, "NVCF-FUNCTION-NAME", route.function().name());
+        line(b, "NVCF-FUNCTION-ID", lease.function().id().toString());
+        line(b, "NVCF-FUNCTION-VERSION-ID", lease.version().id().toString());
+        if (HeaderPolicy.safeValue(lease.function().name())) {
+            line(b, "NVCF-FUNCTION-NAME", lease.function().name());
         }
         line(b, "X-Forwarded-For", req.remotePeer().host());
         line(b, "X-Forwarded-Proto", req.isSecure() ? "https" : "http");

@@ -20,7 +20,8 @@ import io.helidon.http.Status;
 /**
  * The response leg of one exchange: the container's status and headers to the client, then its body (sent
  * whole when small and of known length, relayed by {@link BodyRelay} otherwise), and the connection back to
- * the pool only when both directions ended cleanly. Single use.
+ * the pool only when both directions ended cleanly. Returns how it ended ({@link LegResult}); a failure before
+ * anything was sent to the client is an {@link InvocationFailure}. Single use.
  */
 final class ResponseLeg {
     private static final int RELAY_BUFFER = 16 * 1024;
@@ -31,25 +32,25 @@ final class ResponseLeg {
     private final UpstreamPool pool;
     private final UpstreamConnection conn;
     private final RequestBodyPump pump;
+    private final ResponseHead head;
+    private final int code;
 
-    /**
-     * @param pump the request body pump, or null when the body was sent with the head (or there was none)
-     */
-    ResponseLeg(Exchange ex, UpstreamConnection conn, RequestBodyPump pump) {
+    ResponseLeg(Exchange ex, UpstreamStart start) {
         this.ex = ex;
         this.ctx = ex.ctx();
         this.pool = ctx.pool();
-        this.conn = conn;
-        this.pump = pump;
+        this.conn = start.connection();
+        this.pump = start.pump();
+        this.head = start.head();
+        this.code = head.status();
     }
 
-    void relay(ResponseHead head) {
-        int code = head.status();
+    LegResult relay() {
         if (code == 101) {
             pool.abort(conn);
             Upstream.stop(pump);
-            ex.fail(PlatformError.UPSTREAM_PROTOCOL, "The function switched protocols, which is not supported.");
-            return;
+            throw new InvocationFailure(PlatformError.UPSTREAM_PROTOCOL,
+                    "The function switched protocols, which is not supported.");
         }
         boolean noBody = ex.head() || code == 204 || code == 304;
         OptionalLong length;
@@ -58,8 +59,8 @@ final class ResponseLeg {
         } catch (IllegalArgumentException e) {
             pool.abort(conn);
             Upstream.stop(pump);
-            ex.fail(PlatformError.UPSTREAM_PROTOCOL, "The function instance sent an invalid Content-Length.");
-            return;
+            throw new InvocationFailure(PlatformError.UPSTREAM_PROTOCOL,
+                    "The function instance sent an invalid Content-Length.");
         }
         var res = ex.res();
         res.status(Status.create(code, head.reason().isEmpty() ? reasonFor(code) : head.reason()));
@@ -70,7 +71,7 @@ final class ResponseLeg {
             }
         }
         ex.stamp(code);
-        exposeRequestId(head);
+        exposeRequestId();
         boolean sse = head.contentType().toLowerCase(Locale.ROOT).startsWith("text/event-stream");
         if (sse) {
             if (head.values("cache-control").isEmpty()) {
@@ -86,8 +87,7 @@ final class ResponseLeg {
                 // HEAD tells the length a GET would have; the client must not wait for that body
                 res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length.getAsLong()));
             }
-            finishWithoutBody(reusable);
-            return;
+            return finishWithoutBody(reusable);
         }
         InputStream body;
         if (head.hasTransferEncoding()) {
@@ -98,8 +98,7 @@ final class ResponseLeg {
                 reusable = false;
             }
         } else if (length.isPresent() && length.getAsLong() <= SMALL_BODY && !sse) {
-            sendSmall((int) length.getAsLong(), reusable);
-            return;
+            return sendSmall((int) length.getAsLong(), reusable);
         } else if (length.isPresent()) {
             res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length.getAsLong()));
             body = new FixedLengthInputStream(conn.in(), length.getAsLong());
@@ -110,7 +109,7 @@ final class ResponseLeg {
         // a buffer per response: no larger than the body when its length is known (most answers are small)
         int buffer = length.isPresent() && !head.hasTransferEncoding()
                 ? (int) Math.max(512, Math.min(RELAY_BUFFER, length.getAsLong())) : RELAY_BUFFER;
-        relayBody(body, sse, reusable, buffer);
+        return relayBody(body, sse, reusable, buffer);
     }
 
     /**
@@ -118,7 +117,7 @@ final class ResponseLeg {
      * body together, without its streaming machinery. Bounded by {@link #SMALL_BODY}, not by what the
      * container sends.
      */
-    private void sendSmall(int length, boolean reusable) {
+    private LegResult sendSmall(int length, boolean reusable) {
         byte[] body = new byte[length];
         int read = 0;
         try {
@@ -139,46 +138,48 @@ final class ResponseLeg {
             pool.abort(conn);
             Upstream.stop(pump);
             ex.res().headers().clear();
-            ex.fail(e instanceof SocketTimeoutException ? PlatformError.UPSTREAM_TIMEOUT
-                            : PlatformError.UPSTREAM_UNREACHABLE,
-                    "The function instance failed while sending its response.");
-            return;
+            throw new InvocationFailure(e instanceof SocketTimeoutException ? PlatformError.UPSTREAM_TIMEOUT
+                    : PlatformError.UPSTREAM_UNREACHABLE, "The function instance failed while sending its response.");
         }
+        LegResult result;
         try {
             ex.res().send(body);
-            ex.ended(InvocationRecord.Outcome.COMPLETED, length);
+            result = LegResult.ended(InvocationRecord.Outcome.COMPLETED, code, length);
         } catch (UncheckedIOException e) {
-            ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
+            result = LegResult.ended(InvocationRecord.Outcome.CLIENT_GONE, code, 0);
             reusable = false;
         }
         release(reusable);
+        return result;
     }
 
-    private void finishWithoutBody(boolean reusable) {
+    private LegResult finishWithoutBody(boolean reusable) {
+        LegResult result = LegResult.ended(InvocationRecord.Outcome.COMPLETED, code, 0);
         try {
             ex.res().send();
         } catch (UncheckedIOException e) {
-            ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
+            result = LegResult.ended(InvocationRecord.Outcome.CLIENT_GONE, code, 0);
         }
         release(reusable);
+        return result;
     }
 
-    private void relayBody(InputStream body, boolean sse, boolean reusable, int bufferSize) {
+    private LegResult relayBody(InputStream body, boolean sse, boolean reusable, int bufferSize) {
         // the watch aborts the upstream when the client leaves: the relay's blocked read then fails at once.
         // A small fixed-length body fits in the socket buffers: its write cannot stall, so it is not watched.
         ClientWatch watch = sse || bufferSize == RELAY_BUFFER
-                ? ClientWatch.start(ex.req(), ex.res(), sse, ctx.settings().clientWriteTimeout(), () -> pool.abort(conn))
-                : ClientWatch.NONE;
+                ? ctx.watcher().response(ex.req(), ex.res(), sse, ctx.settings().clientWriteTimeout(),
+                        () -> pool.abort(conn))
+                : null;
         OutputStream out;
         RelayResult result;
         try {
             try {
-                out = watch.wrap(ex.res().outputStream());
+                out = watch == null ? ex.res().outputStream() : watch.wrap(ex.res().outputStream());
             } catch (UncheckedIOException e) {
                 pool.abort(conn);
                 Upstream.stop(pump);
-                ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
-                return;
+                return LegResult.ended(InvocationRecord.Outcome.CLIENT_GONE, code, 0);
             }
             result = BodyRelay.builder()
                     .clock(ctx.clock())
@@ -190,40 +191,43 @@ final class ResponseLeg {
                     .build()
                     .relay(body, out);
         } finally {
-            watch.close(); // before the response ends: a finished HTTP/2 stream is CLOSED too
+            if (watch != null) {
+                watch.close(); // before the response ends: a finished HTTP/2 stream is CLOSED too
+            }
         }
-        RelayResult.Outcome outcome = watch.gone() ? RelayResult.Outcome.CLIENT_GONE : result.outcome();
+        RelayResult.Outcome outcome = watch != null && watch.gone() ? RelayResult.Outcome.CLIENT_GONE
+                : result.outcome();
+        long bytes = result.bytes();
         switch (outcome) {
         case COMPLETED -> {
             if (!closeQuietly(out)) {
                 pool.abort(conn);
                 Upstream.stop(pump);
-                ex.ended(InvocationRecord.Outcome.CLIENT_GONE, result.bytes());
-                return;
+                return LegResult.ended(InvocationRecord.Outcome.CLIENT_GONE, code, bytes);
             }
-            ex.ended(InvocationRecord.Outcome.COMPLETED, result.bytes());
             release(reusable);
+            return LegResult.ended(InvocationRecord.Outcome.COMPLETED, code, bytes);
         }
         case DEADLINE -> {
             pool.abort(conn);
             Upstream.stop(pump);
-            ex.ended(InvocationRecord.Outcome.DEADLINE, result.bytes());
             if (sse && closeQuietly(out)) {
                 ex.log("event stream ended at the request timeout");
-                return; // a clean end of the event stream
+                return LegResult.ended(InvocationRecord.Outcome.DEADLINE, code, bytes); // a clean end of the stream
             }
-            ex.abortClient("request timeout reached inside a response body");
+            return LegResult.aborted(InvocationRecord.Outcome.DEADLINE, code, bytes,
+                    "request timeout reached inside a response body");
         }
         case CLIENT_GONE -> {
             pool.abort(conn);
             Upstream.stop(pump);
-            ex.ended(InvocationRecord.Outcome.CLIENT_GONE, result.bytes());
+            return LegResult.ended(InvocationRecord.Outcome.CLIENT_GONE, code, bytes);
         }
         case UPSTREAM_FAILED -> {
             pool.abort(conn);
             Upstream.stop(pump);
-            ex.ended(InvocationRecord.Outcome.UPSTREAM_FAILED, result.bytes());
-            ex.abortClient("upstream failed inside a response body");
+            return LegResult.aborted(InvocationRecord.Outcome.UPSTREAM_FAILED, code, bytes,
+                    "upstream failed inside a response body");
         }
         default -> throw new IllegalStateException(result.outcome().name());
         }
@@ -240,7 +244,7 @@ final class ResponseLeg {
         Upstream.stop(pump);
     }
 
-    private void exposeRequestId(ResponseHead head) {
+    private void exposeRequestId() {
         List<String> exposed = head.values("access-control-expose-headers");
         String value = exposed.isEmpty() ? "nvcf-reqid" : String.join(", ", exposed) + ", nvcf-reqid";
         ex.res().header(HeaderNames.create("Access-Control-Expose-Headers"), value);

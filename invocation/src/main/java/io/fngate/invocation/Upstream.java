@@ -7,9 +7,14 @@ import java.time.Instant;
 import java.util.OptionalLong;
 
 /**
- * The request leg of one exchange: connect (or reuse), send the head and the body (a small one with the head,
- * a large or chunked one through a {@link RequestBodyPump}), await the response head under the response-start
- * timeout, retry once on a fresh connection when a reused one was stale, then hand over to {@link ResponseLeg}.
+ * The request leg of one exchange: connect (or reuse) to the leased instance, send the head and the body (a
+ * small one with the head, a large or chunked one through a {@link RequestBodyPump}), and await the response
+ * head under the response-start timeout. Returns that head, or throws {@link InvocationFailure} /
+ * {@link ClientGone}; it never writes to the client.
+ * <p>
+ * Retries: a connect failure (nothing was sent) moves to another instance through the exchange's lease; a
+ * reused keep-alive connection that turns out closed before any response byte is retried once on a fresh one
+ * when the body can be sent again.
  */
 final class Upstream {
     /** While the body is still being sent, the response-start clock has not started: re-check this often. */
@@ -34,74 +39,77 @@ final class Upstream {
         this.hasBody = hasBody;
     }
 
-    void run() {
+    UpstreamStart start() {
         if (hasBody && declared.isPresent() && declared.getAsLong() <= REPLAYABLE_BODY) {
-            // Small bodies are read first (bounded; NVCF's own gateway buffers 32 KiB): head and body leave in
-            // one write, and the request can be retried when a reused connection turns out to be closed.
+            // Small bodies are read now, after admission (a queued request's body waits in the socket) and
+            // before connecting (a client that left is noticed before the container sees anything). Head and
+            // body then leave in one write, and can be sent again on a fresh connection.
             try {
                 replayable = ex.req().content().inputStream().readNBytes((int) declared.getAsLong());
             } catch (IOException | RuntimeException e) {
-                replayable = null;
+                throw new ClientGone("client went away before its request body arrived");
             }
-            if (replayable == null || replayable.length < declared.getAsLong()) {
-                ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
-                return;
+            if (replayable.length < declared.getAsLong()) {
+                throw new ClientGone("client closed before sending its whole request body");
             }
         }
-        for (int attempt = 0; ; attempt++) {
+        boolean staleRetried = false;
+        int connectFailures = 0;
+        while (true) {
             UpstreamConnection conn;
             try {
-                conn = pool.acquire(ex.route().instance());
+                conn = pool.acquire(ex.lease().instance());
             } catch (IOException e) {
-                ex.fail(PlatformError.UPSTREAM_UNREACHABLE, "Could not connect to an instance of the function.");
-                return;
+                // nothing was sent: another instance may take the request
+                if (ex.retryElsewhere(++connectFailures)) {
+                    continue;
+                }
+                throw new InvocationFailure(PlatformError.UPSTREAM_UNREACHABLE,
+                        "Could not connect to an instance of the function.");
             }
             RequestBodyPump pump = null;
-            Instant sentAt;
             HeadReader reader = new HeadReader();
-            ResponseHead head;
             try {
                 try {
-                    conn.out().write(RequestHeadWriter.write(ex.req(), ex.route(), ex.id(),
+                    conn.out().write(RequestHeadWriter.write(ex.req(), ex.lease(), ex.id(),
                             declared, hasBody && declared.isEmpty()));
                     if (replayable != null) {
                         conn.out().write(replayable);
                     }
                     conn.out().flush();
-                    sentAt = ctx.clock().instant();
+                    Instant sentAt = ctx.clock().instant();
                     if (hasBody && replayable == null) {
                         pump = RequestBodyPump.start("fngate-body-" + ex.id(), ex.req().content().inputStream(),
                                 conn, pool, declared, ctx.settings().maxBodyBytes(), ctx.clock());
                     }
-                    head = awaitHead(conn, reader, pump, sentAt);
+                    return new UpstreamStart(awaitHead(conn, reader, pump, sentAt), conn, pump);
                 } catch (SocketTimeoutException e) {
                     pool.abort(conn);
                     stop(pump);
-                    ex.fail(PlatformError.UPSTREAM_TIMEOUT, "The function did not start its response in time.");
-                    return;
+                    throw new InvocationFailure(PlatformError.UPSTREAM_TIMEOUT,
+                            "The function did not start its response in time.");
                 } catch (UpstreamProtocolException e) {
                     pool.abort(conn);
                     stop(pump);
-                    ex.fail(PlatformError.UPSTREAM_PROTOCOL, "The function instance sent an invalid HTTP response.");
-                    return;
+                    throw new InvocationFailure(PlatformError.UPSTREAM_PROTOCOL,
+                            "The function instance sent an invalid HTTP response.");
                 } catch (IOException e) {
                     pool.abort(conn);
                     stop(pump);
                     if (pump != null && pump.state() == RequestBodyPump.State.TOO_LARGE) {
-                        ex.fail(PlatformError.BODY_TOO_LARGE,
+                        throw new InvocationFailure(PlatformError.BODY_TOO_LARGE,
                                 "The request body exceeds " + ctx.settings().maxBodyBytes() + " bytes.");
-                    } else if (pump != null && pump.state() == RequestBodyPump.State.CLIENT_GONE) {
-                        ex.ended(InvocationRecord.Outcome.CLIENT_GONE, 0);
-                    } else if (attempt == 0 && conn.reused() && pump == null && !reader.started()) {
-                        continue; // the container closed an idle keep-alive connection as we reused it
-                    } else {
-                        ex.fail(PlatformError.UPSTREAM_UNREACHABLE,
-                                "The function instance closed the connection before responding.");
                     }
-                    return;
+                    if (pump != null && pump.state() == RequestBodyPump.State.CLIENT_GONE) {
+                        throw new ClientGone("client went away while sending its request body");
+                    }
+                    if (!staleRetried && conn.reused() && pump == null && !reader.started()) {
+                        staleRetried = true;
+                        continue; // the container closed an idle keep-alive connection as we reused it
+                    }
+                    throw new InvocationFailure(PlatformError.UPSTREAM_UNREACHABLE,
+                            "The function instance closed the connection before responding.");
                 }
-                new ResponseLeg(ex, conn, pump).relay(head);
-                return;
             } catch (RuntimeException e) {
                 pool.abort(conn);
                 stop(pump);

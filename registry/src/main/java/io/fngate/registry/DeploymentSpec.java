@@ -11,7 +11,8 @@ import java.util.UUID;
  * A version's deployment as stored: the concurrency limit and the instances (configured with the deployment
  * or registered by the instances themselves).
  *
- * @param maxRequestConcurrency requests one instance accepts at once
+ * @param maxRequestConcurrency requests one instance accepts at once; 0 when the deployment did not say, and the
+ *                              registry's default applies (resolved when the routing view is built)
  * @param createdAt             when the deployment was created
  * @param updatedAt             when it was last replaced; the status grace period counts from here
  * @param instances             instances, in the order they were added
@@ -22,6 +23,14 @@ record DeploymentSpec(int maxRequestConcurrency, Instant createdAt, Instant upda
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         instances = List.copyOf(instances);
+        if (maxRequestConcurrency < 0 || maxRequestConcurrency > FunctionVersion.MAX_REQUEST_CONCURRENCY) {
+            throw new IllegalArgumentException("maxRequestConcurrency: " + maxRequestConcurrency);
+        }
+    }
+
+    /** The limit in force: the deployment's own, else the registry's default. */
+    int concurrency(int defaultConcurrency) {
+        return maxRequestConcurrency > 0 ? maxRequestConcurrency : defaultConcurrency;
     }
 
     Optional<InstanceSpec> instance(UUID instanceId) {

@@ -30,12 +30,13 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
     private final RegistryStore store;
     private final HealthMonitor monitor;
     private final ManagementService service;
+    private volatile InstanceLoad.Source load = InstanceLoad.Source.NONE;
 
     private FunctionRegistry(RegistryCore core, RegistryStore store, HealthMonitor monitor, AdminKeys keys) {
         this.core = core;
         this.store = store;
         this.monitor = monitor;
-        this.service = new ManagementService(core, new Views(core, monitor::lastCheck), keys);
+        this.service = new ManagementService(core, new Views(core, monitor::lastCheck, () -> load), keys);
     }
 
     /**
@@ -54,7 +55,26 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
      * @throws RegistryStoreException   naming the file when the store cannot be opened or read
      */
     public static FunctionRegistry create(Config root) {
-        return builder().config(root.get("registry")).functions(root.get("functions")).build();
+        return builder().config(root.get("registry")).functions(root.get("functions"))
+                .defaultMaxRequestConcurrency(defaultConcurrency(root)).build();
+    }
+
+    /**
+     * The per-instance limit for deployments that set none: {@code dispatch.max-request-concurrency}, default 1
+     * (NVCF's own default).
+     *
+     * @param root configuration root
+     * @return the limit
+     * @throws IllegalArgumentException naming the key when it is not 1..16384
+     */
+    public static int defaultConcurrency(Config root) {
+        Config node = root.get("dispatch.max-request-concurrency");
+        int value = node.asInt().orElse(1);
+        if (value < 1 || value > FunctionVersion.MAX_REQUEST_CONCURRENCY) {
+            throw new IllegalArgumentException(node.key() + ": " + value + " (expected: 1.."
+                    + FunctionVersion.MAX_REQUEST_CONCURRENCY + ")");
+        }
+        return value;
     }
 
     @Override
@@ -74,6 +94,15 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
      */
     public HttpService managementService() {
         return service;
+    }
+
+    /**
+     * Sets where the management API's instance view reads load and passive health (the dispatcher).
+     *
+     * @param source the dispatcher's view of instances
+     */
+    public void instanceLoad(InstanceLoad.Source source) {
+        this.load = Objects.requireNonNull(source, "source");
     }
 
     /**
@@ -97,6 +126,7 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
         private RegistryStore store;
         private Clock clock = Clock.systemUTC();
         private Map<String, String> environment = System.getenv();
+        private int defaultConcurrency = 1;
 
         private Builder() {
         }
@@ -156,6 +186,19 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
         }
 
         /**
+         * @param limit per-instance concurrency of deployments that set none (1..16384; default 1)
+         * @return this
+         */
+        public Builder defaultMaxRequestConcurrency(int limit) {
+            if (limit < 1 || limit > FunctionVersion.MAX_REQUEST_CONCURRENCY) {
+                throw new IllegalArgumentException("defaultMaxRequestConcurrency: " + limit + " (expected: 1.."
+                        + FunctionVersion.MAX_REQUEST_CONCURRENCY + ")");
+            }
+            this.defaultConcurrency = limit;
+            return this;
+        }
+
+        /**
          * Reads the configuration, opens and loads the store and starts health checks.
          *
          * @return the registry
@@ -169,7 +212,7 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
             RegistryStore opened = store != null ? store : openStore();
             RegistryCore core;
             try {
-                core = new RegistryCore(opened, configured, clock, health);
+                core = new RegistryCore(opened, configured, clock, health, defaultConcurrency);
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;

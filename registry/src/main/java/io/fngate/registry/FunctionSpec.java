@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
@@ -17,16 +18,20 @@ import java.util.UUID;
  * @param tags        free labels
  * @param createdAt   when the function was created
  * @param readOnly    declared in the configuration file: the management API cannot change it
+ * @param maxQueueSize requests that may wait for a free instance; empty: the gateway's default
  * @param versions    versions in creation order
  */
 record FunctionSpec(UUID id, String name, String description, List<String> tags, Instant createdAt,
-                    boolean readOnly, List<VersionSpec> versions) {
+                    boolean readOnly, OptionalInt maxQueueSize, List<VersionSpec> versions) {
+    /** The largest per-function queue bound accepted. */
+    static final int MAX_QUEUE_SIZE = 1_000_000;
 
     FunctionSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(maxQueueSize, "maxQueueSize");
         tags = List.copyOf(tags);
         versions = List.copyOf(versions);
     }
@@ -44,16 +49,16 @@ record FunctionSpec(UUID id, String name, String description, List<String> tags,
         } else {
             changed.set(at, version);
         }
-        return new FunctionSpec(id, name, description, tags, createdAt, readOnly, changed);
+        return new FunctionSpec(id, name, description, tags, createdAt, readOnly, maxQueueSize, changed);
     }
 
     FunctionSpec without(UUID versionId) {
-        return new FunctionSpec(id, name, description, tags, createdAt, readOnly,
+        return new FunctionSpec(id, name, description, tags, createdAt, readOnly, maxQueueSize,
                 versions.stream().filter(v -> !v.id().equals(versionId)).toList());
     }
 
-    FunctionSpec described(String newName, String newDescription, List<String> newTags) {
-        return new FunctionSpec(id, newName, newDescription, newTags, createdAt, readOnly, versions);
+    FunctionSpec described(String newName, String newDescription, List<String> newTags, OptionalInt newQueueSize) {
+        return new FunctionSpec(id, newName, newDescription, newTags, createdAt, readOnly, newQueueSize, versions);
     }
 
     private int indexOf(UUID versionId) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 
@@ -15,7 +16,8 @@ import io.helidon.config.Config;
  * Reads statically declared functions ({@code functions: [...]}) from configuration, failing with the key that
  * is wrong. Such functions are read-only in the management API.
  * <p>
- * Per function: {@code id}, {@code name}, {@code description}, {@code tags}, {@code versions}; per version:
+ * Per function: {@code id}, {@code name}, {@code description}, {@code tags}, {@code max-queue-size},
+ * {@code versions}; per version:
  * {@code id}, {@code inference-url}, {@code inference-port}, {@code function-type},
  * {@code max-request-concurrency}, {@code health} ({@code uri}, {@code port}, {@code timeout},
  * {@code expected-status-code}) and {@code instances} (each {@code {url: ...}} or a URL string).
@@ -40,8 +42,18 @@ final class FunctionsConfig {
             for (Config v : fn.get("versions").asNodeList().orElse(List.of())) {
                 versions.add(version(v, now));
             }
+            OptionalInt queue = OptionalInt.empty();
+            if (fn.get("max-queue-size").exists()) {
+                int size = fn.get("max-queue-size").asInt().orElse(-1);
+                if (size < 0 || size > FunctionSpec.MAX_QUEUE_SIZE) {
+                    throw new IllegalArgumentException(fn.get("max-queue-size").key() + ": "
+                            + fn.get("max-queue-size").asString().orElse("") + " (expected: 0.." + FunctionSpec.MAX_QUEUE_SIZE
+                            + ")");
+                }
+                queue = OptionalInt.of(size);
+            }
             result.add(new FunctionSpec(id, name, fn.get("description").asString().orElse(""),
-                    fn.get("tags").asList(String.class).orElse(List.of()), now, true, versions));
+                    fn.get("tags").asList(String.class).orElse(List.of()), now, true, queue, versions));
         }
         return result;
     }
@@ -76,8 +88,9 @@ final class FunctionsConfig {
                     h.get("timeout").exists() ? Optional.of(Durations.config(h.get("timeout"), null)) : Optional.empty(),
                     h.get("expected-status-code").asInt().orElse(200)));
         }
-        int concurrency = v.get("max-request-concurrency").asInt().orElse(FunctionVersion.MAX_REQUEST_CONCURRENCY);
-        if (concurrency < 1 || concurrency > FunctionVersion.MAX_REQUEST_CONCURRENCY) {
+        int concurrency = v.get("max-request-concurrency").asInt().orElse(0); // 0: the gateway's default
+        if (v.get("max-request-concurrency").exists()
+                && (concurrency < 1 || concurrency > FunctionVersion.MAX_REQUEST_CONCURRENCY)) {
             throw new IllegalArgumentException(v.get("max-request-concurrency").key() + ": " + concurrency
                     + " (expected: 1.." + FunctionVersion.MAX_REQUEST_CONCURRENCY + ")");
         }
@@ -94,14 +107,14 @@ final class FunctionsConfig {
     }
 
     /** The functions as a plain registry serves them: every instance taken as healthy, no checks. */
-    static List<InferenceFunction> plain(List<FunctionSpec> specs) {
+    static List<InferenceFunction> plain(List<FunctionSpec> specs, int defaultConcurrency) {
         return specs.stream().map(f -> new InferenceFunction(f.id(), f.name(), f.versions().stream()
                 .map(v -> new FunctionVersion(v.id(), v.deployment().map(d -> d.instances().stream()
                         .map(v::address).toList()).orElse(List.of()),
                         v.deployment().isPresent() ? VersionStatus.ACTIVE : VersionStatus.INACTIVE, v.inferenceUrl(),
-                        v.functionType(), v.deployment().map(DeploymentSpec::maxRequestConcurrency)
-                        .orElse(FunctionVersion.MAX_REQUEST_CONCURRENCY)))
-                .toList())).toList();
+                        v.functionType(), v.deployment().map(d -> d.concurrency(defaultConcurrency))
+                        .orElse(defaultConcurrency)))
+                .toList(), f.maxQueueSize())).toList();
     }
 
     private static UUID uuid(Config node) {

@@ -3,6 +3,7 @@ package io.fngate.registry;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
@@ -10,9 +11,10 @@ import java.util.UUID;
  *
  * @param id       function id
  * @param name     function name (sent upstream as {@code NVCF-FUNCTION-NAME})
- * @param versions the versions, in registration order
+ * @param versions     the versions, in registration order
+ * @param maxQueueSize how many requests may wait for a free instance; empty: the gateway's default
  */
-public record InferenceFunction(UUID id, String name, List<FunctionVersion> versions) {
+public record InferenceFunction(UUID id, String name, List<FunctionVersion> versions, OptionalInt maxQueueSize) {
 
     /**
      * Copies the list so the value stays immutable and checks that version ids are unique.
@@ -20,10 +22,22 @@ public record InferenceFunction(UUID id, String name, List<FunctionVersion> vers
     public InferenceFunction {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(maxQueueSize, "maxQueueSize");
         versions = List.copyOf(versions);
         if (versions.stream().map(FunctionVersion::id).distinct().count() != versions.size()) {
             throw new IllegalArgumentException("versions: duplicate version id in function " + id);
         }
+    }
+
+    /**
+     * A function whose queue bound is the gateway's default.
+     *
+     * @param id       function id
+     * @param name     function name
+     * @param versions the versions
+     */
+    public InferenceFunction(UUID id, String name, List<FunctionVersion> versions) {
+        this(id, name, versions, OptionalInt.empty());
     }
 
     /**

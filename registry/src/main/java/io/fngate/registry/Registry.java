@@ -27,14 +27,16 @@ public interface Registry {
 
     /**
      * Creates a registry from a {@code functions} config list (see README, "Configuration"), without health
-     * checks, store or management API (see {@link FunctionRegistry} for those).
+     * checks, store or management API (see {@link FunctionRegistry} for those); versions that set no
+     * {@code max-request-concurrency} are not limited.
      *
      * @param functions the {@code functions} node; missing means no functions
      * @return a read-only registry
      * @throws IllegalArgumentException naming the offending key when the configuration is invalid
      */
     static Registry create(Config functions) {
-        return new StaticRegistry(FunctionsConfig.plain(FunctionsConfig.parse(functions, java.time.Instant.now())));
+        return new StaticRegistry(FunctionsConfig.plain(FunctionsConfig.parse(functions, java.time.Instant.now()),
+                FunctionVersion.MAX_REQUEST_CONCURRENCY));
     }
 
     /**

@@ -35,6 +35,7 @@ final class RegistryCore {
     private final RegistryStore store;
     private final Clock clock;
     private final HealthSettings settings;
+    private final int defaultConcurrency;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object publishLock = new Object();
     /** Lease expiry of registered instances with a TTL; a TTL instance without an entry has lapsed. */
@@ -48,7 +49,16 @@ final class RegistryCore {
      * @throws RegistryStoreException naming the file when a stored document is unreadable or clashes
      */
     RegistryCore(RegistryStore store, List<FunctionSpec> configured, Clock clock, HealthSettings settings) {
+        this(store, configured, clock, settings, 1);
+    }
+
+    /**
+     * @param defaultConcurrency the per-instance limit of deployments that set none
+     */
+    RegistryCore(RegistryStore store, List<FunctionSpec> configured, Clock clock, HealthSettings settings,
+                 int defaultConcurrency) {
         this.store = store;
+        this.defaultConcurrency = defaultConcurrency;
         this.clock = clock;
         this.settings = settings;
         Instant now = clock.instant();
@@ -74,7 +84,8 @@ final class RegistryCore {
             Lookups.instances(f).stream().filter(i -> i.ttl().isPresent())
                     .forEach(i -> leases.put(i.id(), now.plus(i.ttl().get())));
         }
-        this.state = RegistryState.build(functions, Map.of(), leases::get, now, settings.gracePeriod());
+        this.state = RegistryState.build(functions, Map.of(), leases::get, now, settings.gracePeriod(),
+                defaultConcurrency);
     }
 
     RegistryState state() {
@@ -85,6 +96,11 @@ final class RegistryCore {
         return clock;
     }
 
+    /** The per-instance limit of deployments that set none. */
+    int defaultConcurrency() {
+        return defaultConcurrency;
+    }
+
     Optional<Instant> leaseExpiry(UUID instanceId) {
         return Optional.ofNullable(leases.get(instanceId));
     }
@@ -93,17 +109,19 @@ final class RegistryCore {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         FunctionSpec created = new FunctionSpec(id, draft.name().orElseThrow(), draft.description().orElse(""),
-                draft.tags().orElse(List.of()), now, false, List.of(version(UUID.randomUUID(), draft.version(), now)));
+                draft.tags().orElse(List.of()), now, false, draft.maxQueueSize(),
+                List.of(version(UUID.randomUUID(), draft.version(), now)));
         return write(id, current -> created, f -> { });
     }
 
-    /** Adds a version; name, description and tags, when given, replace the function's. */
+    /** Adds a version; name, description, tags and queue size, when given, replace the function's. */
     VersionSpec addVersion(UUID functionId, Requests.FunctionDraft draft) {
         UUID versionId = UUID.randomUUID();
         FunctionSpec changed = write(functionId, current -> {
             FunctionSpec f = Lookups.writable(functionId, current);
             return f.described(draft.name().orElse(f.name()), draft.description().orElse(f.description()),
-                    draft.tags().orElse(f.tags())).with(version(versionId, draft.version(), clock.instant()));
+                    draft.tags().orElse(f.tags()), draft.maxQueueSize().isPresent() ? draft.maxQueueSize()
+                            : f.maxQueueSize()).with(version(versionId, draft.version(), clock.instant()));
         }, f -> { });
         return changed.version(versionId).orElseThrow();
     }
@@ -245,7 +263,8 @@ final class RegistryCore {
             }
             Map<UUID, InstanceHealth> changed = new HashMap<>(s.health());
             changed.put(instanceId, health);
-            state = RegistryState.build(s.functions(), changed, leases::get, clock.instant(), settings.gracePeriod());
+            state = RegistryState.build(s.functions(), changed, leases::get, clock.instant(), settings.gracePeriod(),
+                    defaultConcurrency);
         }
     }
 
@@ -258,7 +277,7 @@ final class RegistryCore {
             synchronized (publishLock) {
                 RegistryState s = state;
                 state = RegistryState.build(s.functions(), s.health(), leases::get, clock.instant(),
-                        settings.gracePeriod());
+                        settings.gracePeriod(), defaultConcurrency);
             }
         }
         if (!state.lapsed().isEmpty() && sweeping.compareAndSet(false, true)) {
@@ -346,7 +365,7 @@ final class RegistryCore {
                     functions.put(functionId, next);
                 }
                 state = RegistryState.build(functions, s.health(), leases::get, clock.instant(),
-                        settings.gracePeriod());
+                        settings.gracePeriod(), defaultConcurrency);
             }
             return next;
         } finally {

@@ -41,10 +41,11 @@ final class RegistryState {
     /**
      * Builds a snapshot; health entries of instances that no longer exist are dropped.
      *
-     * @param leases lease expiry by instance id (instances without a TTL have none)
+     * @param leases             lease expiry by instance id (instances without a TTL have none)
+     * @param defaultConcurrency per-instance limit of deployments that set none
      */
     static RegistryState build(Map<UUID, FunctionSpec> functions, Map<UUID, InstanceHealth> health,
-                               Function<UUID, Instant> leases, Instant now, Duration grace) {
+                               Function<UUID, Instant> leases, Instant now, Duration grace, int defaultConcurrency) {
         Map<UUID, InstanceHealth> kept = new HashMap<>();
         Map<UUID, InferenceFunction> view = new HashMap<>();
         Set<UUID> lapsed = new HashSet<>();
@@ -80,10 +81,9 @@ final class RegistryState {
                     }
                 }
                 versions.add(new FunctionVersion(v.id(), serving, status, v.inferenceUrl(), v.functionType(),
-                        v.deployment().map(DeploymentSpec::maxRequestConcurrency)
-                                .orElse(FunctionVersion.MAX_REQUEST_CONCURRENCY)));
+                        v.deployment().map(d -> d.concurrency(defaultConcurrency)).orElse(defaultConcurrency)));
             }
-            view.put(f.id(), new InferenceFunction(f.id(), f.name(), versions));
+            view.put(f.id(), new InferenceFunction(f.id(), f.name(), versions, f.maxQueueSize()));
         }
         return new RegistryState(Map.copyOf(functions), Map.copyOf(kept), Map.copyOf(view), Set.copyOf(lapsed), now,
                 next);

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -22,7 +23,7 @@ final class Requests {
     /** NVCF's function name rule. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
     private static final Set<String> FUNCTION_FIELDS = Set.of("name", "description", "tags", "inferenceUrl",
-            "inferencePort", "health", "functionType");
+            "inferencePort", "health", "functionType", "maxQueueSize");
     /** NVCF fields about containers and hosting that a gateway in front of running instances does not use. */
     private static final Set<String> IGNORED_FUNCTION_FIELDS = Set.of("containerImage", "containerArgs",
             "containerEnvironment", "apiBodyFormat", "helmChart", "helmChartServiceName", "models", "resources",
@@ -44,11 +45,15 @@ final class Requests {
     record VersionDraft(String inferenceUrl, int inferencePort, Optional<HealthSpec> health, FunctionType type) {
     }
 
-    /** A function (or new version) request: optional identity fields and the version. */
+    /**
+     * A function (or new version) request: optional identity fields, the queue bound (an fngate extension) and
+     * the version.
+     */
     record FunctionDraft(Optional<String> name, Optional<String> description, Optional<List<String>> tags,
-                         VersionDraft version) {
+                         OptionalInt maxQueueSize, VersionDraft version) {
     }
 
+    /** A deployment request; {@code maxRequestConcurrency} 0 when the client gave none. */
     record DeploymentDraft(int maxRequestConcurrency, List<URI> instances) {
     }
 
@@ -83,7 +88,9 @@ final class Requests {
         Optional<HealthSpec> health = f.value("health").map(h -> health(h));
         FunctionType type = f.optString("functionType").map(t -> SpecJson.functionType(t, "functionType"))
                 .orElse(FunctionType.DEFAULT);
-        return new FunctionDraft(name, description, tags, new VersionDraft(inferenceUrl, port, health, type));
+        OptionalInt queue = f.optInt("maxQueueSize", 0, FunctionSpec.MAX_QUEUE_SIZE).map(OptionalInt::of)
+                .orElse(OptionalInt.empty());
+        return new FunctionDraft(name, description, tags, queue, new VersionDraft(inferenceUrl, port, health, type));
     }
 
     private static HealthSpec health(JsonValue value) {
@@ -123,7 +130,8 @@ final class Requests {
             path = "deploymentSpecifications[0].";
             spec = Fields.of(specs.getFirst(), "deploymentSpecifications[0]", SPEC_FIELDS, IGNORED_SPEC_FIELDS);
         }
-        int concurrency = spec.optInt("maxRequestConcurrency", 1, FunctionVersion.MAX_REQUEST_CONCURRENCY).orElse(1);
+        // absent: the gateway's default (dispatch.max-request-concurrency) applies
+        int concurrency = spec.optInt("maxRequestConcurrency", 1, FunctionVersion.MAX_REQUEST_CONCURRENCY).orElse(0);
         List<URI> urls = new ArrayList<>();
         Set<URI> seen = new HashSet<>();
         List<JsonValue> instances = spec.array("instances");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import jakarta.json.Json;
@@ -29,15 +30,15 @@ final class SpecJson {
         f.tags().forEach(tags::add);
         JsonArrayBuilder versions = Json.createArrayBuilder();
         f.versions().forEach(v -> versions.add(write(v)));
-        return Json.createObjectBuilder()
+        JsonObjectBuilder b = Json.createObjectBuilder()
                 .add("schema", SCHEMA)
                 .add("id", f.id().toString())
                 .add("name", f.name())
                 .add("description", f.description())
                 .add("tags", tags)
-                .add("createdAt", f.createdAt().toString())
-                .add("versions", versions)
-                .build();
+                .add("createdAt", f.createdAt().toString());
+        f.maxQueueSize().ifPresent(q -> b.add("maxQueueSize", q));
+        return b.add("versions", versions).build();
     }
 
     private static JsonObjectBuilder write(VersionSpec v) {
@@ -66,8 +67,11 @@ final class SpecJson {
                 i.ttl().ifPresent(t -> ib.add("ttl", t.toString()));
                 instances.add(ib);
             }
-            b.add("deployment", Json.createObjectBuilder()
-                    .add("maxRequestConcurrency", d.maxRequestConcurrency())
+            JsonObjectBuilder db = Json.createObjectBuilder();
+            if (d.maxRequestConcurrency() > 0) { // absent: the registry's default, whatever it is at load time
+                db.add("maxRequestConcurrency", d.maxRequestConcurrency());
+            }
+            b.add("deployment", db
                     .add("createdAt", d.createdAt().toString())
                     .add("updatedAt", d.updatedAt().toString())
                     .add("instances", instances));
@@ -80,7 +84,7 @@ final class SpecJson {
      */
     static FunctionSpec read(JsonObject document) {
         Fields f = Fields.of(document, "body", Set.of("schema", "id", "name", "description", "tags", "createdAt",
-                "versions"), Set.of());
+                "maxQueueSize", "versions"), Set.of());
         int schema = f.optInt("schema", 0, Integer.MAX_VALUE).orElse(0);
         if (schema != SCHEMA) {
             throw new IllegalArgumentException("schema: " + schema + " is not supported (expected: " + SCHEMA + ")");
@@ -90,8 +94,10 @@ final class SpecJson {
         for (int i = 0; i < array.size(); i++) {
             versions.add(readVersion(array.get(i), "versions[" + i + "]"));
         }
+        Optional<Integer> queue = f.optInt("maxQueueSize", 0, FunctionSpec.MAX_QUEUE_SIZE);
         return new FunctionSpec(f.uuid("id"), f.string("name"), f.optString("description").orElse(""),
-                f.strings("tags"), f.instant("createdAt"), false, versions);
+                f.strings("tags"), f.instant("createdAt"), false,
+                queue.map(OptionalInt::of).orElse(OptionalInt.empty()), versions);
     }
 
     private static VersionSpec readVersion(JsonValue value, String path) {
@@ -127,8 +133,7 @@ final class SpecJson {
             instances.add(new InstanceSpec(in.uuid("id"), in.uri("url"), kind,
                     in.optDuration("ttl", Duration.ZERO, FOREVER), in.instant("addedAt")));
         }
-        return new DeploymentSpec(d.optInt("maxRequestConcurrency", 1, FunctionVersion.MAX_REQUEST_CONCURRENCY)
-                .orElseThrow(() -> new IllegalArgumentException(d.path("maxRequestConcurrency") + ": missing")),
+        return new DeploymentSpec(d.optInt("maxRequestConcurrency", 1, FunctionVersion.MAX_REQUEST_CONCURRENCY).orElse(0),
                 d.instant("createdAt"), d.instant("updatedAt"), instances);
     }
 

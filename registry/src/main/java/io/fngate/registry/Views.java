@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -18,10 +19,13 @@ import jakarta.json.JsonObjectBuilder;
 final class Views {
     private final RegistryCore core;
     private final Function<UUID, Optional<HealthMonitor.LastCheck>> lastCheck;
+    private final Supplier<InstanceLoad.Source> load;
 
-    Views(RegistryCore core, Function<UUID, Optional<HealthMonitor.LastCheck>> lastCheck) {
+    Views(RegistryCore core, Function<UUID, Optional<HealthMonitor.LastCheck>> lastCheck,
+          Supplier<InstanceLoad.Source> load) {
         this.core = core;
         this.lastCheck = lastCheck;
+        this.load = load;
     }
 
     /** {@code {"functions": [...]}}: one entry per version, as NVCF lists them. */
@@ -80,6 +84,7 @@ final class Views {
         if (!f.description().isEmpty()) {
             b.add("description", f.description());
         }
+        f.maxQueueSize().ifPresent(q -> b.add("maxQueueSize", q));
         return b;
     }
 
@@ -93,7 +98,7 @@ final class Views {
                 .add("functionId", f.id().toString())
                 .add("functionVersionId", v.id().toString())
                 .add("functionStatus", routed.map(FunctionVersion::status).orElse(VersionStatus.INACTIVE).name())
-                .add("maxRequestConcurrency", d.maxRequestConcurrency())
+                .add("maxRequestConcurrency", d.concurrency(core.defaultConcurrency()))
                 .add("createdAt", d.createdAt().toString())
                 .add("updatedAt", d.updatedAt().toString())
                 .add("readOnly", f.readOnly())
@@ -123,6 +128,13 @@ final class Views {
                 b.add("lastCheckError", c.error());
             }
         });
+        // passive health and load, as the dispatcher sees them (nothing before the first request)
+        Optional<InstanceLoad> seen = load.get().load(v.id(), v.address(i));
+        b.add("inFlight", seen.map(InstanceLoad::inFlight).orElse(0));
+        b.add("consecutiveFailures", seen.map(InstanceLoad::consecutiveFailures).orElse(0));
+        Optional<java.time.Instant> ejected = seen.flatMap(InstanceLoad::ejectedUntil);
+        b.add("ejected", ejected.isPresent());
+        ejected.ifPresent(until -> b.add("ejectedUntil", until.toString()));
         return b;
     }
 }

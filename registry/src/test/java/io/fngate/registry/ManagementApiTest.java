@@ -109,7 +109,7 @@ class ManagementApiTest {
                 "updatedAt", "readOnly", "instances"), d.keySet());
         assertEquals("DEPLOYING", d.getString("functionStatus"));
         assertEquals("http://localhost:4", d.getJsonArray("instances").getJsonObject(1).getString("url"));
-        assertEquals(Set.of("id", "url", "source", "health", "addedAt"),
+        assertEquals(Set.of("id", "url", "source", "health", "addedAt", "inFlight", "consecutiveFailures", "ejected"),
                 d.getJsonArray("instances").getJsonObject(0).keySet());
 
         ApiServer.Reply replaced = api.call("PUT", dep, "{\"deploymentSpecifications\":[{\"gpu\":\"L40S\","

@@ -136,7 +136,7 @@ class RegistryCoreTest {
     @Test
     void configuredFunctionsAreReadOnly() {
         FunctionSpec configured = new FunctionSpec(UUID.randomUUID(), "static", "", List.of(), clock.instant(), true,
-                List.of(new VersionSpec(UUID.randomUUID(), "/", 0, java.util.Optional.empty(), FunctionType.DEFAULT,
+                java.util.OptionalInt.empty(), List.of(new VersionSpec(UUID.randomUUID(), "/", 0, java.util.Optional.empty(), FunctionType.DEFAULT,
                         clock.instant(), java.util.Optional.empty())));
         RegistryCore withStatic = new RegistryCore(RegistryStore.memory(), List.of(configured), clock, SETTINGS);
         UUID v = configured.versions().getFirst().id();

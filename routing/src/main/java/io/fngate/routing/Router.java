@@ -3,34 +3,24 @@ package io.fngate.routing;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import io.fngate.registry.FunctionVersion;
 import io.fngate.registry.InferenceFunction;
-import io.fngate.registry.Instance;
 import io.fngate.registry.Registry;
 import io.fngate.registry.VersionStatus;
 
 /**
- * Resolves requests to an instance: parses the target, checks it against the registry, picks a version
- * (the named one, else a random one among those with a healthy instance) and an instance of it (round robin per
- * version). Only instances the registry lists as serving (deployed, not lapsed, passing health checks) are ever
- * picked; a version without one fails with {@link RouteFailure.Kind#NO_INSTANCE}.
+ * Resolves requests to the versions that may serve them: parses the target, checks it against the registry and
+ * keeps the named version, else every version with a serving instance (deployed, not lapsed, passing health
+ * checks); a request that none can serve fails with {@link RouteFailure.Kind#NO_INSTANCE}.
  * <p>
- * Thread-safe and non-blocking. Not responsible for concurrency limits or queueing (a later dispatcher),
- * nor for deciding health: the registry's health checks do.
+ * Thread-safe and non-blocking. Not responsible for choosing the instance, concurrency limits or queueing (the
+ * {@link Dispatcher} does that), nor for deciding health: the registry's health checks do.
  */
 public final class Router {
     private final Registry registry;
     private final TargetParser parser;
-    private static final int MAX_CURSORS = 10_000;
-
-    private final ConcurrentHashMap<UUID, AtomicInteger> cursors = new ConcurrentHashMap<>();
-
     private Router(Registry registry, List<String> domains) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.parser = new TargetParser(domains);
@@ -76,7 +66,7 @@ public final class Router {
     }
 
     /**
-     * Resolves a parsed target to a route.
+     * Resolves a parsed target to a route: the function and the versions that may serve it.
      *
      * @param target function and optional version
      * @return a route or the reason there is none
@@ -88,44 +78,28 @@ public final class Router {
                     "Function " + target.functionId() + " is not registered.");
         }
         InferenceFunction function = found.get();
-        FunctionVersion version;
         if (target.versionId().isPresent()) {
             Optional<FunctionVersion> named = function.version(target.versionId().get());
             if (named.isEmpty()) {
                 return new RouteFailure(RouteFailure.Kind.UNKNOWN_VERSION,
                         "Function " + function.id() + " has no version " + target.versionId().get() + ".");
             }
-            version = named.get();
+            FunctionVersion version = named.get();
             if (!version.serving()) {
                 return new RouteFailure(RouteFailure.Kind.NO_INSTANCE, version.status() == VersionStatus.INACTIVE
                         ? "Version " + version.id() + " of function " + function.id() + " is not deployed."
                         : "Version " + version.id() + " of function " + function.id() + " has no healthy instance"
                                 + " (status " + version.status() + ").");
             }
-        } else {
-            List<FunctionVersion> serving = function.servingVersions();
-            if (serving.isEmpty()) {
-                boolean deployed = function.versions().stream().anyMatch(v -> v.status() != VersionStatus.INACTIVE);
-                return new RouteFailure(RouteFailure.Kind.NO_INSTANCE, deployed
-                        ? "Function " + function.id() + " has no healthy instance."
-                        : "Function " + function.id() + " has no deployed version.");
-            }
-            version = serving.size() == 1
-                    ? serving.getFirst()
-                    : serving.get(ThreadLocalRandom.current().nextInt(serving.size()));
+            return new Route(function, target.versionId(), List.of(version));
         }
-        return new Route(function, version, pick(version));
-    }
-
-    private Instance pick(FunctionVersion version) {
-        List<Instance> instances = version.instances();
-        if (instances.size() == 1) {
-            return instances.getFirst();
+        List<FunctionVersion> serving = function.servingVersions();
+        if (serving.isEmpty()) {
+            boolean deployed = function.versions().stream().anyMatch(v -> v.status() != VersionStatus.INACTIVE);
+            return new RouteFailure(RouteFailure.Kind.NO_INSTANCE, deployed
+                    ? "Function " + function.id() + " has no healthy instance."
+                    : "Function " + function.id() + " has no deployed version.");
         }
-        if (cursors.size() > MAX_CURSORS) {
-            cursors.clear(); // versions come and go through the management API: forget old ones now and then
-        }
-        AtomicInteger cursor = cursors.computeIfAbsent(version.id(), id -> new AtomicInteger());
-        return instances.get(Math.floorMod(cursor.getAndIncrement(), instances.size()));
+        return new Route(function, Optional.empty(), serving);
     }
 }

@@ -10,6 +10,7 @@ import io.fngate.observability.AccessLog;
 import io.fngate.observability.GatewayMetrics;
 import io.fngate.registry.FunctionRegistry;
 import io.fngate.registry.Registry;
+import io.fngate.routing.Dispatcher;
 import io.fngate.routing.Router;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
@@ -30,11 +31,14 @@ public final class Gateway implements AutoCloseable {
 
     private final WebServer server;
     private final InvocationHandler handler;
+    private final Dispatcher dispatcher;
     private final Optional<FunctionRegistry> owned;
 
-    private Gateway(WebServer server, InvocationHandler handler, Optional<FunctionRegistry> owned) {
+    private Gateway(WebServer server, InvocationHandler handler, Dispatcher dispatcher,
+                    Optional<FunctionRegistry> owned) {
         this.server = server;
         this.handler = handler;
+        this.dispatcher = dispatcher;
         this.owned = owned;
     }
 
@@ -82,14 +86,21 @@ public final class Gateway implements AutoCloseable {
             metrics.completed(record);
             accessLog.completed(record);
         };
+        Dispatcher dispatcher = Dispatcher.create(registry, settings.dispatch(), java.time.Clock.systemUTC());
+        if (registry instanceof FunctionRegistry managed) {
+            managed.instanceLoad(dispatcher);
+        }
         InvocationHandler handler = InvocationHandler.builder()
                 .router(Router.create(registry, settings.domains()))
+                .dispatcher(dispatcher)
                 .settings(settings.invocation())
                 .listener(listeners)
                 .build();
         metrics.gauge("fngate_upstream_connections_open", "Upstream connections open (in use or idle).",
                 handler::openUpstreamConnections);
         metrics.gauge("fngate_functions", "Registered functions.", () -> registry.functions().size());
+        metrics.gauge("fngate_requests_in_flight", "Requests holding an instance slot.", dispatcher::inFlight);
+        metrics.gauge("fngate_requests_queued", "Requests waiting for a free instance slot.", dispatcher::queued);
         WebServer server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.publicPort())
@@ -110,7 +121,7 @@ public final class Gateway implements AutoCloseable {
                         }))
                 .build()
                 .start();
-        Gateway gateway = new Gateway(server, handler, owned);
+        Gateway gateway = new Gateway(server, handler, dispatcher, owned);
         LOG.info("fngate listening: invocation on " + settings.host() + ":" + gateway.publicPort()
                 + ", admin on " + settings.host() + ":" + gateway.adminPort()
                 + ", " + registry.functions().size() + " function(s)");
@@ -139,6 +150,13 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * @return the dispatcher (in-flight and queued counts, for tests and metrics)
+     */
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /**
      * Stops both sockets, closes idle upstream connections and, when the gateway opened its registry, the
      * registry (health checks, store).
      */
@@ -146,6 +164,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         server.stop();
         handler.close();
+        dispatcher.close();
         owned.ifPresent(FunctionRegistry::close);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.fngate.invocation.InvocationSettings;
+import io.fngate.routing.DispatchSettings;
 import io.helidon.config.Config;
 
 /**
@@ -15,9 +16,10 @@ import io.helidon.config.Config;
  * @param adminPort  admin socket port (0 = any free port)
  * @param domains    accepted invocation domains; empty accepts any
  * @param invocation limits and timeouts of the proxy path
+ * @param dispatch   queueing, retries and ejection
  */
 record GatewaySettings(String host, int publicPort, int adminPort, List<String> domains,
-                       InvocationSettings invocation) {
+                       InvocationSettings invocation, DispatchSettings dispatch) {
 
     static GatewaySettings from(Config root) {
         InvocationSettings d = InvocationSettings.defaults();
@@ -35,7 +37,27 @@ record GatewaySettings(String host, int publicPort, int adminPort, List<String> 
                         duration(inv.get("upstream-idle-timeout"), d.upstreamIdleTimeout()),
                         inv.get("max-idle-per-instance").asInt().orElse(d.maxIdlePerInstance()),
                         duration(inv.get("sse-keep-alive"), d.sseKeepAlive()),
-                        duration(inv.get("client-write-timeout"), d.clientWriteTimeout())));
+                        duration(inv.get("client-write-timeout"), d.clientWriteTimeout())),
+                dispatch(root.get("dispatch")));
+    }
+
+    private static DispatchSettings dispatch(Config node) {
+        DispatchSettings d = DispatchSettings.defaults();
+        Config ejection = node.get("ejection");
+        try {
+            return new DispatchSettings(
+                    node.get("max-queue-size").asInt().orElse(d.maxQueueSize()),
+                    duration(node.get("retry-after"), d.retryAfter()),
+                    node.get("connect-retries").asInt().orElse(d.connectRetries()),
+                    ejection.get("consecutive-failures").asInt().orElse(d.ejectAfter()),
+                    duration(ejection.get("base-time"), d.ejectionTime()),
+                    duration(ejection.get("max-time"), d.maxEjectionTime()),
+                    ejection.get("max-share").asDouble().orElse(d.maxEjectedShare()));
+        } catch (io.helidon.config.ConfigException e) {
+            throw new IllegalArgumentException(node.key() + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(node.key() + "." + e.getMessage(), e);
+        }
     }
 
     /** ISO-8601 ({@code PT30S}) or a number with a unit ({@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h}). */

@@ -71,7 +71,8 @@ public final class Main {
             } else {
                 FunctionRegistry.Builder registry = FunctionRegistry.builder()
                         .config(config.get("registry"))
-                        .functions(config.get("functions"));
+                        .functions(config.get("functions"))
+                        .defaultMaxRequestConcurrency(FunctionRegistry.defaultConcurrency(config));
                 if (dataDir != null) {
                     registry.dataDir(dataDir);
                 }
@@ -92,6 +93,7 @@ public final class Main {
                 "functions.0.id", DEMO_FUNCTION.toString(),
                 "functions.0.name", "demo-echo",
                 "functions.0.versions.0.id", DEMO_VERSION.toString(),
+                "functions.0.versions.0.max-request-concurrency", "64",
                 "functions.0.versions.0.instances.0.url", "http://127.0.0.1:" + function.port()))).get("functions");
         // the demo keeps registrations in memory and makes its own admin key, printed once below
         String key = "demo-" + UUID.randomUUID();
@@ -100,6 +102,7 @@ public final class Main {
         FunctionRegistry registry = FunctionRegistry.builder()
                 .config(config.get("registry"))
                 .functions(functions)
+                .defaultMaxRequestConcurrency(FunctionRegistry.defaultConcurrency(config))
                 .store(RegistryStore.memory())
                 .environment(env)
                 .build();
