@@ -1,0 +1,114 @@
+package io.fngate.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Bodies made to hurt the JSON parser or to flood the log: each is a 400 problem naming what is wrong, nothing
+ * is created, and the request leaves at most one log line and no stack trace.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileBodiesTest {
+    static final String FN = "/v2/nvcf/functions";
+
+    ApiServer api;
+    final List<LogRecord> logged = new ArrayList<>();
+    final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            synchronized (logged) {
+                logged.add(record);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeAll
+    void start() {
+        Config registry = Config.just(ConfigSources.create(Map.of("registry.admin-keys.0", ApiServer.KEY)))
+                .get("registry");
+        api = new ApiServer(FunctionRegistry.builder().config(registry).store(RegistryStore.memory())
+                .environment(Map.of()).build());
+        capture.setLevel(Level.ALL);
+        Logger.getLogger("").addHandler(capture);
+    }
+
+    @AfterAll
+    void stop() {
+        Logger.getLogger("").removeHandler(capture);
+        api.close();
+    }
+
+    static String nested(int levels, String inner) {
+        return "[".repeat(levels) + inner + "]".repeat(levels);
+    }
+
+    Stream<Arguments> bodies() {
+        return Stream.of(
+                Arguments.of("33 levels", "{\"name\":\"a\",\"tags\":" + nested(32, "1") + "}",
+                        "body: nested deeper than 32 levels"),
+                Arguments.of("1,000 levels (the parser's own limit)", nested(1000, ""),
+                        "body: nested deeper than 32 levels"),
+                Arguments.of("100,000 levels", nested(100_000, ""), "body: nested deeper than 32 levels"),
+                Arguments.of("100,000 unclosed objects", "{\"a\":".repeat(100_000),
+                        "body: nested deeper than 32 levels"),
+                Arguments.of("32 levels reach the field check", "{\"name\":\"a\",\"tags\":" + nested(31, "1") + "}",
+                        "tags[0]: expected a string"),
+                Arguments.of("a 2,000-digit number", "{\"name\":\"a\",\"inferencePort\":" + "9".repeat(2000) + "}",
+                        "body: not valid JSON"),
+                Arguments.of("a number with a huge exponent", "{\"name\":\"a\",\"inferencePort\":1e999999999}",
+                        "inferencePort: expected an integer"),
+                Arguments.of("content after the value", "{\"name\":\"a\"} {\"name\":\"b\"}", "body: not valid JSON"),
+                Arguments.of("only whitespace", "   ", "body: not valid JSON"),
+                Arguments.of("a lone surrogate escape", "{\"name\":\"\\ud800\"}", "name: "));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bodies")
+    void isABadRequestNamingTheProblemWithAtMostOneLogLineAndNoStackTrace(String what, String body, String detail) {
+        int functions = api.call("GET", FN, null).json().getJsonArray("functions").size();
+        synchronized (logged) {
+            logged.clear();
+        }
+        ApiServer.Reply r = api.call("POST", FN, body);
+        assertEquals(400, r.status(), r.body());
+        assertEquals("application/problem+json", r.contentType());
+        assertEquals("urn:fngate:problem-details:invalid-request", r.json().getString("type"));
+        assertTrue(r.json().getString("detail").startsWith(detail), r.json().getString("detail"));
+        assertTrue(r.body().length() < 1000, "the problem stays small: " + r.body().length() + " bytes");
+        List<LogRecord> lines;
+        synchronized (logged) {
+            lines = List.copyOf(logged);
+        }
+        assertTrue(lines.size() <= 1, "log lines: " + lines.stream().map(LogRecord::getMessage).toList());
+        for (LogRecord line : lines) {
+            assertEquals(null, line.getThrown(), "a stack trace was logged: " + line.getMessage());
+        }
+        assertEquals(functions, api.call("GET", FN, null).json().getJsonArray("functions").size());
+    }
+}
