@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
@@ -235,13 +236,21 @@ final class ManagementService implements HttpService {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
-        Optional<String> type = req.headers().first(HeaderNames.CONTENT_TYPE);
+        List<String> types = req.headers().all(HeaderNames.CONTENT_TYPE, List::of);
+        if (types.size() > 1) {
+            throw new ManagementException(ManagementError.UNSUPPORTED_MEDIA_TYPE,
+                    "The request has " + types.size() + " Content-Type headers (expected: one, application/json).");
+        }
+        Optional<String> type = types.stream().findFirst();
         type.ifPresent(ManagementService::requireJson);
         byte[] bytes;
         try (InputStream in = req.content().inputStream()) {
             bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         } catch (IOException | UncheckedIOException e) {
             throw new IllegalArgumentException("body: could not be read (" + e.getMessage() + ")");
+        } catch (DataReader.InsufficientDataAvailableException e) {
+            // the client closed the connection before its declared body was complete
+            throw new IllegalArgumentException("body: ended before it was complete");
         }
         if (bytes.length > MAX_BODY_BYTES) {
             throw new ManagementException(ManagementError.BODY_TOO_LARGE, "The request body exceeds "
@@ -259,14 +268,15 @@ final class ManagementService implements HttpService {
      * named, must be UTF-8 (the only encoding JSON has, RFC 8259).
      */
     private static void requireJson(String contentType) {
-        String[] parts = contentType.split(";");
+        String[] parts = contentType.split(";", -1);
         String type = parts[0].strip().toLowerCase(Locale.ROOT);
         String subtype = type.startsWith("application/") ? type.substring("application/".length()) : "";
         boolean json = subtype.equals("json")
                 || subtype.length() > "+json".length() && subtype.endsWith("+json") && subtype.indexOf('/') < 0;
         if (!json) {
-            throw new ManagementException(ManagementError.UNSUPPORTED_MEDIA_TYPE, "Content-Type " + shorten(type)
-                    + " is not JSON (expected: application/json).");
+            throw new ManagementException(ManagementError.UNSUPPORTED_MEDIA_TYPE, "Content-Type "
+                    + (type.isEmpty() ? "names no media type" : shorten(type) + " is not JSON")
+                    + " (expected: application/json).");
         }
         for (int i = 1; i < parts.length; i++) {
             String[] parameter = parts[i].split("=", 2);

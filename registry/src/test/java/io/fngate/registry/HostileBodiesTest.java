@@ -3,6 +3,9 @@ package io.fngate.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +89,52 @@ class HostileBodiesTest {
                 Arguments.of("content after the value", "{\"name\":\"a\"} {\"name\":\"b\"}", "body: not valid JSON"),
                 Arguments.of("only whitespace", "   ", "body: not valid JSON"),
                 Arguments.of("a lone surrogate escape", "{\"name\":\"\\ud800\"}", "name: "));
+    }
+
+    Stream<Arguments> rawRequests() {
+        String head = "POST " + FN + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ApiServer.KEY + "\r\n";
+        return Stream.of(
+                Arguments.of("a body shorter than its Content-Length, then the client closes",
+                        head + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"name\":", true,
+                        "400", "body: ended before it was complete"),
+                Arguments.of("a chunked body cut off, then the client closes",
+                        head + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"nam", true,
+                        "400", "body: ended before it was complete"),
+                Arguments.of("two Content-Type headers",
+                        head + "Content-Type: application/json\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n"
+                                + "\r\n{\"name\":\"y\"}", false,
+                        "415", "The request has 2 Content-Type headers"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rawRequests")
+    void brokenRequestsAreProblemsWithoutLogLines(String what, String request, boolean closeAfterSending,
+                                                  String status, String detail) throws IOException {
+        int functions = api.call("GET", FN, null).json().getJsonArray("functions").size();
+        synchronized (logged) {
+            logged.clear();
+        }
+        String answer;
+        try (Socket socket = new Socket("127.0.0.1", api.server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            if (closeAfterSending) {
+                socket.shutdownOutput();
+            }
+            byte[] buffer = new byte[4096];
+            int n = socket.getInputStream().read(buffer);
+            answer = n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.UTF_8);
+        }
+        assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
+        assertTrue(answer.contains(detail), answer);
+        assertEquals(List.of(), loggedMessages(), "nothing is logged for a broken request");
+        assertEquals(functions, api.call("GET", FN, null).json().getJsonArray("functions").size());
+    }
+
+    private List<String> loggedMessages() {
+        synchronized (logged) {
+            return logged.stream().map(r -> r.getLevel() + " " + r.getMessage()).toList();
+        }
     }
 
     @ParameterizedTest(name = "{0}")
