@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,7 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -229,15 +233,22 @@ class SseTest {
     @Test
     void twoHundredDisconnectsLeaveNoUpstreamConnectionBehind() throws Exception {
         List<Thread> clients = new ArrayList<>();
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        AtomicInteger disconnected = new AtomicInteger();
         for (int c = 0; c < 20; c++) {
             clients.add(Thread.ofVirtual().start(() -> {
                 for (int i = 0; i < 10; i++) {
                     try {
                         StreamReader.Http1Stream s = StreamReader.open(gw.port(), sseRequest("GET", "/endless", ""));
-                        StreamReader.await(s.body(), List.of("data: token 0\n\n"));
-                        s.socket().close();
-                    } catch (Exception e) {
-                        throw new RuntimeException(e);
+                        try (Socket socket = s.socket()) { // closed mid-stream: the disconnect under test
+                            assertTrue(s.status().startsWith("HTTP/1.1 200"), s.status());
+                            StreamReader.Arrivals first = StreamReader.await(s.body(), List.of("data: token 0\n\n"));
+                            assertEquals(1, first.at().size(), "the stream ended before its first event: "
+                                    + first.text());
+                        }
+                        disconnected.incrementAndGet();
+                    } catch (Throwable e) { // assertion errors too: a client thread's failure is the test's
+                        failures.add(e);
                     }
                 }
             }));
@@ -245,6 +256,13 @@ class SseTest {
         for (Thread t : clients) {
             t.join();
         }
+        if (!failures.isEmpty()) {
+            AssertionError failed = new AssertionError(failures.size() + " of 200 streams failed before the "
+                    + "disconnect; the first: " + failures.peek(), failures.peek());
+            failures.stream().skip(1).limit(5).forEach(failed::addSuppressed);
+            throw failed;
+        }
+        assertEquals(200, disconnected.get());
         long start = System.nanoTime();
         while (gw.gateway.openUpstreamConnections() > 0 || function.open.get() > 0) {
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "leak: gateway upstream="

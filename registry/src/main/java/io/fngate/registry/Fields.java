@@ -1,6 +1,5 @@
 package io.fngate.registry;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -74,6 +73,11 @@ final class Fields {
         });
     }
 
+    /** An integer that must be there. */
+    int integer(String name, int min, int max) {
+        return optInt(name, min, max).orElseThrow(() -> new IllegalArgumentException(path(name) + ": missing"));
+    }
+
     Optional<Integer> optInt(String name, int min, int max) {
         return value(name).map(v -> {
             if (v instanceof JsonNumber n && n.isIntegral()) {
@@ -136,6 +140,21 @@ final class Fields {
         return result;
     }
 
+    /** An array that must be there; it may be empty. */
+    List<JsonValue> requiredArray(String name) {
+        if (!has(name)) {
+            throw new IllegalArgumentException(path(name) + ": missing");
+        }
+        return array(name);
+    }
+
+    /** An array of strings that must be there; it may be empty. */
+    List<String> requiredStrings(String name) {
+        requiredArray(name);
+        return strings(name);
+    }
+
+    /** An array; absent is empty. */
     List<JsonValue> array(String name) {
         return value(name).map(v -> {
             if (v.getValueType() != JsonValue.ValueType.ARRAY) {
@@ -156,14 +175,5 @@ final class Fields {
             // reported below
         }
         throw new IllegalArgumentException(path + ": " + value + " is not a UUID");
-    }
-
-    /** A stored URI, already validated when it was accepted. */
-    URI uri(String name) {
-        try {
-            return new URI(string(name));
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException(path(name) + ": not a valid URI");
-        }
     }
 }

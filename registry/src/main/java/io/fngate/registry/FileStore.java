@@ -1,7 +1,6 @@
 package io.fngate.registry;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,10 +18,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Logger;
 
-import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
 
 /**
  * The embedded store: {@code <data-dir>/functions/<function-id>.json}, one document per function.
@@ -30,7 +27,8 @@ import jakarta.json.JsonReader;
  * A write goes to {@code <id>.json.tmp}, is forced to disk, renamed over the document (atomic on POSIX file
  * systems) and the directory is forced so the rename itself survives a crash. A crash therefore leaves either
  * the old or the new document, never a torn one; leftover temporary files are removed at open (their writes
- * were never acknowledged). A document that cannot be parsed stops the start with its file name.
+ * were never acknowledged), and a write that fails removes its own. A document that cannot be parsed stops the
+ * start with its file name.
  */
 final class FileStore implements RegistryStore {
     private static final Logger LOG = Logger.getLogger(FileStore.class.getName());
@@ -110,6 +108,7 @@ final class FileStore implements RegistryStore {
         Path target = file(functionId);
         Path temp = dir.resolve(functionId + TEMP_SUFFIX);
         ByteBuffer bytes = ByteBuffer.wrap((document + "\n").getBytes(StandardCharsets.UTF_8));
+        boolean renamed = false;
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -119,9 +118,14 @@ final class FileStore implements RegistryStore {
                 out.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            renamed = true;
             forceDirectory(dir);
         } catch (IOException e) {
             throw new RegistryStoreException("cannot write " + target + ": " + e, e);
+        } finally {
+            if (!renamed) {
+                removeFailedTemporary(temp);
+            }
         }
     }
 
@@ -189,11 +193,27 @@ final class FileStore implements RegistryStore {
         } catch (IOException e) {
             throw new RegistryStoreException(file + ": cannot read store file: " + e, e);
         }
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
-            return reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
-            throw new RegistryStoreException(file + ": corrupt store file (not a JSON object: " + e.getMessage() + ")",
-                    e);
+        JsonValue value;
+        try {
+            value = JsonText.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryStoreException(file + ": corrupt store file (" + e.getMessage() + ")");
+        }
+        if (!(value instanceof JsonObject document)) {
+            throw new RegistryStoreException(file + ": corrupt store file (not a JSON object)");
+        }
+        return document;
+    }
+
+    /**
+     * Removes the temporary file of a write that failed, so that it does not lie in the directory until the next
+     * start. A removal that fails too is only logged: the write's own failure is what the caller must hear.
+     */
+    private static void removeFailedTemporary(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            LOG.warning("cannot remove " + temp + " after a failed write (removed at the next start): " + e);
         }
     }
 

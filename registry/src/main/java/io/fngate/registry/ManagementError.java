@@ -20,6 +20,7 @@ enum ManagementError {
     NOT_DEPLOYED(409, "version-not-deployed", "Version is not deployed"),
     INSTANCE_CONFLICT(409, "instance-conflict", "Instance conflict"),
     BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
     STORE_FAILURE(500, "store-failure", "Change not saved"),
     INTERNAL(500, "internal-error", "Internal registry error");
 

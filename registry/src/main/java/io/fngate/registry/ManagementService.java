@@ -2,17 +2,19 @@ package io.fngate.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
@@ -22,10 +24,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
 /**
@@ -178,6 +177,7 @@ final class ManagementService implements HttpService {
     }
 
     private void heartbeat(ServerRequest req, ServerResponse res) {
+        content(req); // a heartbeat carries nothing; a body, when sent anyway, must still be JSON
         UUID fid = id(req, "functionId");
         UUID vid = id(req, "versionId");
         InstanceSpec i = core.heartbeat(fid, vid, id(req, "instanceId"));
@@ -207,22 +207,9 @@ final class ManagementService implements HttpService {
         };
     }
 
-    /** Reads the request body as one JSON value, at most {@link #MAX_BODY_BYTES}. */
+    /** The request body as one JSON value (see {@link #content}); a body is required. */
     private static JsonValue body(ServerRequest req) {
-        byte[] bytes;
-        if (!req.content().hasEntity()) {
-            bytes = new byte[0];
-        } else {
-            try (InputStream in = req.content().inputStream()) {
-                bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new ManagementException(ManagementError.BODY_TOO_LARGE, "The request body exceeds "
-                    + MAX_BODY_BYTES + " bytes.");
-        }
+        byte[] bytes = content(req);
         if (bytes.length == 0) {
             throw new IllegalArgumentException("body: missing (expected: a JSON object)");
         }
@@ -233,11 +220,78 @@ final class ManagementService implements HttpService {
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("body: not UTF-8");
         }
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
-            return reader.readValue();
-        } catch (JsonException | IllegalStateException e) {
-            throw new IllegalArgumentException("body: not valid JSON (" + e.getMessage() + ")");
+        try {
+            return JsonText.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("body: " + e.getMessage());
         }
+    }
+
+    /**
+     * The request body's bytes, empty when there is none, at most {@link #MAX_BODY_BYTES}. A body that is there
+     * must be declared as JSON (see {@link #requireJson}): a declared other type is refused before the body is
+     * read, a body without a Content-Type once it is known not to be empty.
+     */
+    private static byte[] content(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        List<String> types = req.headers().all(HeaderNames.CONTENT_TYPE, List::of);
+        if (types.size() > 1) {
+            throw new ManagementException(ManagementError.UNSUPPORTED_MEDIA_TYPE,
+                    "The request has " + types.size() + " Content-Type headers (expected: one, application/json).");
+        }
+        Optional<String> type = types.stream().findFirst();
+        type.ifPresent(ManagementService::requireJson);
+        byte[] bytes;
+        try (InputStream in = req.content().inputStream()) {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalArgumentException("body: could not be read (" + e.getMessage() + ")");
+        } catch (DataReader.InsufficientDataAvailableException e) {
+            // the client closed the connection before its declared body was complete
+            throw new IllegalArgumentException("body: ended before it was complete");
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ManagementException(ManagementError.BODY_TOO_LARGE, "The request body exceeds "
+                    + MAX_BODY_BYTES + " bytes.");
+        }
+        if (bytes.length > 0 && type.isEmpty()) {
+            throw new ManagementException(ManagementError.UNSUPPORTED_MEDIA_TYPE,
+                    "The request body has no Content-Type (expected: application/json).");
+        }
+        return bytes;
+    }
+
+    /**
+     * Accepts {@code application/json} and {@code application/<anything>+json}, with parameters; a charset, when
+     * named, must be UTF-8 (the only encoding JSON has, RFC 8259).
+     */
+    private static void requireJson(String contentType) {
+        String[] parts = contentType.split(";", -1);
+        String type = parts[0].strip().toLowerCase(Locale.ROOT);
+        String subtype = type.startsWith("application/") ? type.substring("application/".length()) : "";
+        boolean json = subtype.equals("json")
+                || subtype.length() > "+json".length() && subtype.endsWith("+json") && subtype.indexOf('/') < 0;
+        if (!json) {
+            throw new ManagementException(ManagementError.UNSUPPORTED_MEDIA_TYPE, "Content-Type "
+                    + (type.isEmpty() ? "names no media type" : shorten(type) + " is not JSON")
+                    + " (expected: application/json).");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] parameter = parts[i].split("=", 2);
+            if (parameter.length == 2 && parameter[0].strip().equalsIgnoreCase("charset")) {
+                String charset = parameter[1].strip().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8")) {
+                    throw new ManagementException(ManagementError.UNSUPPORTED_MEDIA_TYPE, "Content-Type charset "
+                            + shorten(charset) + " is not supported (expected: utf-8).");
+                }
+            }
+        }
+    }
+
+    private static String shorten(String value) {
+        return value.length() > 100 ? value.substring(0, 100) + "..." : value;
     }
 
     private static void json(ServerResponse res, Status status, JsonObject body) {
@@ -282,10 +336,20 @@ final class ManagementService implements HttpService {
             } catch (RequestException | HttpException e) {
                 throw e;
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "management request " + path(req) + " failed", e);
+                // one line whatever the cause: a stack trace per request would let any client flood the log
+                LOG.warning("management request " + req.prologue().method().text() + " " + shorten(path(req))
+                        + " failed (answered 500): " + summary(e) + "; the stack trace is logged at FINE");
+                LOG.log(Level.FINE, "management request " + path(req) + " failed", e);
                 ProblemResponses.send(res, ManagementError.INTERNAL, "The registry could not complete the request.",
                         path(req));
             }
         };
+    }
+
+    /** An exception in one bounded line: its type, message and where it was thrown. */
+    private static String summary(Throwable e) {
+        String message = e.getMessage() == null ? "" : ": " + shorten(e.getMessage().replaceAll("\\s+", " "));
+        StackTraceElement[] trace = e.getStackTrace();
+        return e.getClass().getName() + message + (trace.length == 0 ? "" : " at " + trace[0]);
     }
 }

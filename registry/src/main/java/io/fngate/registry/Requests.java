@@ -67,12 +67,7 @@ final class Requests {
         if (name.isEmpty() && nameRequired) {
             throw new IllegalArgumentException("name: missing");
         }
-        name.ifPresent(n -> {
-            if (!NAME.matcher(n).matches()) {
-                throw new IllegalArgumentException("name: " + n + " (expected: 1 to 128 letters, digits, - or _, "
-                        + "starting with a letter or digit)");
-            }
-        });
+        name.ifPresent(n -> checkName(n, "name"));
         Optional<String> description = f.optString("description");
         description.ifPresent(d -> {
             if (d.length() > 1024) {
@@ -91,6 +86,14 @@ final class Requests {
         OptionalInt queue = f.optInt("maxQueueSize", 0, FunctionSpec.MAX_QUEUE_SIZE).map(OptionalInt::of)
                 .orElse(OptionalInt.empty());
         return new FunctionDraft(name, description, tags, queue, new VersionDraft(inferenceUrl, port, health, type));
+    }
+
+    /** NVCF's rule for function names; {@code path} names the field in the message. */
+    static void checkName(String name, String path) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(path + ": " + name + " (expected: 1 to 128 letters, digits, - or _, "
+                    + "starting with a letter or digit)");
+        }
     }
 
     private static HealthSpec health(JsonValue value) {

@@ -1,12 +1,16 @@
 package io.fngate.registry;
 
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -80,61 +84,107 @@ final class SpecJson {
     }
 
     /**
+     * Reads a stored document. Every field {@link #write} always writes must be there, a function has at least
+     * one version, ids are unique within it, and paths and URLs are as the management API accepted them: a
+     * document that is not something fngate could have written is refused rather than half-loaded.
+     *
      * @throws IllegalArgumentException naming the bad field
      */
     static FunctionSpec read(JsonObject document) {
         Fields f = Fields.of(document, "body", Set.of("schema", "id", "name", "description", "tags", "createdAt",
                 "maxQueueSize", "versions"), Set.of());
-        int schema = f.optInt("schema", 0, Integer.MAX_VALUE).orElse(0);
+        int schema = f.integer("schema", 0, Integer.MAX_VALUE);
         if (schema != SCHEMA) {
             throw new IllegalArgumentException("schema: " + schema + " is not supported (expected: " + SCHEMA + ")");
         }
+        UUID id = f.uuid("id");
+        String name = f.string("name");
+        Requests.checkName(name, "name");
+        String description = f.optString("description")
+                .orElseThrow(() -> new IllegalArgumentException("description: missing"));
+        List<String> tags = f.requiredStrings("tags");
+        Instant createdAt = f.instant("createdAt");
+        List<JsonValue> array = f.requiredArray("versions");
+        if (array.isEmpty()) {
+            throw new IllegalArgumentException("versions: empty (a stored function has at least one version; "
+                    + "deleting the last one deletes the file)");
+        }
         List<VersionSpec> versions = new ArrayList<>();
-        List<JsonValue> array = f.array("versions");
+        Set<UUID> versionIds = new HashSet<>();
+        Set<UUID> instanceIds = new HashSet<>();
         for (int i = 0; i < array.size(); i++) {
-            versions.add(readVersion(array.get(i), "versions[" + i + "]"));
+            String path = "versions[" + i + "]";
+            VersionSpec v = readVersion(array.get(i), path);
+            if (!versionIds.add(v.id())) {
+                throw new IllegalArgumentException(path + ".versionId: " + v.id() + " is listed twice");
+            }
+            List<InstanceSpec> instances = v.deployment().map(DeploymentSpec::instances).orElse(List.of());
+            for (int k = 0; k < instances.size(); k++) {
+                if (!instanceIds.add(instances.get(k).id())) {
+                    throw new IllegalArgumentException(path + ".deployment.instances[" + k + "].id: "
+                            + instances.get(k).id() + " is listed twice");
+                }
+            }
+            versions.add(v);
         }
         Optional<Integer> queue = f.optInt("maxQueueSize", 0, FunctionSpec.MAX_QUEUE_SIZE);
-        return new FunctionSpec(f.uuid("id"), f.string("name"), f.optString("description").orElse(""),
-                f.strings("tags"), f.instant("createdAt"), false,
+        return new FunctionSpec(id, name, description, tags, createdAt, false,
                 queue.map(OptionalInt::of).orElse(OptionalInt.empty()), versions);
     }
 
     private static VersionSpec readVersion(JsonValue value, String path) {
         Fields v = Fields.of(value, path, Set.of("versionId", "inferenceUrl", "inferencePort", "functionType",
                 "createdAt", "health", "deployment"), Set.of());
+        UUID id = v.uuid("versionId");
+        String inferenceUrl = path(v, "inferenceUrl");
+        int inferencePort = v.integer("inferencePort", 0, 65535);
+        FunctionType type = functionType(v.string("functionType"), v.path("functionType"));
+        Instant createdAt = v.instant("createdAt");
         Optional<HealthSpec> health = v.value("health").map(h -> {
             Fields hf = Fields.of(h, v.path("health"), Set.of("uri", "port", "timeout", "expectedStatusCode"),
                     Set.of());
-            return new HealthSpec(hf.string("uri"), hf.optInt("port", 0, 65535).orElse(0),
+            return new HealthSpec(path(hf, "uri"), hf.integer("port", 0, 65535),
                     hf.optDuration("timeout", Duration.ZERO, FOREVER),
-                    hf.optInt("expectedStatusCode", 100, 599).orElse(200));
+                    hf.integer("expectedStatusCode", 100, 599));
         });
         Optional<DeploymentSpec> deployment = v.value("deployment").map(d -> readDeployment(d, v.path("deployment")));
-        return new VersionSpec(v.uuid("versionId"), v.string("inferenceUrl"),
-                v.optInt("inferencePort", 0, 65535).orElse(0), health,
-                functionType(v.string("functionType"), v.path("functionType")), v.instant("createdAt"), deployment);
+        return new VersionSpec(id, inferenceUrl, inferencePort, health, type, createdAt, deployment);
     }
 
     private static DeploymentSpec readDeployment(JsonValue value, String path) {
         Fields d = Fields.of(value, path, Set.of("maxRequestConcurrency", "createdAt", "updatedAt", "instances"),
                 Set.of());
+        // absent: the deployment set none and the gateway's default applies
+        int concurrency = d.optInt("maxRequestConcurrency", 1, FunctionVersion.MAX_REQUEST_CONCURRENCY).orElse(0);
+        Instant createdAt = d.instant("createdAt");
+        Instant updatedAt = d.instant("updatedAt");
         List<InstanceSpec> instances = new ArrayList<>();
-        List<JsonValue> array = d.array("instances");
+        List<JsonValue> array = d.requiredArray("instances");
         for (int i = 0; i < array.size(); i++) {
             Fields in = Fields.of(array.get(i), d.path("instances") + "[" + i + "]",
                     Set.of("id", "url", "kind", "ttl", "addedAt"), Set.of());
+            UUID id = in.uuid("id");
+            URI url = Requests.instanceUrl(in.string("url"), in.path("url"));
+            String kindName = in.string("kind");
             InstanceSpec.Kind kind;
             try {
-                kind = InstanceSpec.Kind.valueOf(in.string("kind"));
+                kind = InstanceSpec.Kind.valueOf(kindName);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(in.path("kind") + ": unknown kind");
+                throw new IllegalArgumentException(in.path("kind") + ": " + kindName + " is not a known kind");
             }
-            instances.add(new InstanceSpec(in.uuid("id"), in.uri("url"), kind,
-                    in.optDuration("ttl", Duration.ZERO, FOREVER), in.instant("addedAt")));
+            instances.add(new InstanceSpec(id, url, kind, in.optDuration("ttl", Duration.ZERO, FOREVER),
+                    in.instant("addedAt")));
         }
-        return new DeploymentSpec(d.optInt("maxRequestConcurrency", 1, FunctionVersion.MAX_REQUEST_CONCURRENCY).orElse(0),
-                d.instant("createdAt"), d.instant("updatedAt"), instances);
+        return new DeploymentSpec(concurrency, createdAt, updatedAt, instances);
+    }
+
+    /** A stored path (inference URL, health URI): it starts with / as the management API made sure. */
+    private static String path(Fields fields, String name) {
+        String value = fields.string(name);
+        if (!value.startsWith("/")) {
+            throw new IllegalArgumentException(fields.path(name) + ": " + value + " (expected: a path starting with /)");
+        }
+        return value;
     }
 
     static FunctionType functionType(String value, String path) {

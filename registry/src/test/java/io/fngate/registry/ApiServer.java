@@ -35,6 +35,11 @@ final class ApiServer implements AutoCloseable {
     }
 
     Reply send(String method, String path, String body, String authorization) {
+        return send(method, path, body, authorization, body == null ? null : "application/json");
+    }
+
+    /** A call with the given Authorization and Content-Type (null: none). */
+    Reply send(String method, String path, String body, String authorization, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -42,8 +47,8 @@ final class ApiServer implements AutoCloseable {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        if (body != null) {
-            b.header("Content-Type", "application/json");
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
         }
         try {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -62,6 +64,37 @@ class FileStoreTest {
     }
 
     @Test
+    void deeplyNestedDocumentIsCorruptNamingTheFile() throws IOException {
+        UUID a = UUID.randomUUID();
+        Files.createDirectories(dir.resolve("functions"));
+        Path file = dir.resolve("functions").resolve(a + ".json");
+        Files.writeString(file, "{\"tags\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
+        try (RegistryStore store = RegistryStore.directory(dir)) {
+            RegistryStoreException e = assertThrows(RegistryStoreException.class, store::load);
+            assertTrue(e.getMessage().startsWith(file + ": corrupt store file (nested deeper than 32 levels"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aFailedWriteRemovesItsTemporaryFile() throws IOException {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        try (RegistryStore store = RegistryStore.directory(dir)) {
+            // a directory where the document belongs: the temporary file is written, its rename fails (even as root)
+            Path target = dir.resolve("functions").resolve(a + ".json");
+            Files.createDirectories(target.resolve("in-the-way"));
+            RegistryStoreException e = assertThrows(RegistryStoreException.class, () -> store.put(a, doc("a")));
+            assertTrue(e.getMessage().contains(target.toString()), e.getMessage());
+            assertEquals(List.of(), temporaryFiles(), "the failed write's temporary file is gone at once");
+
+            store.put(b, doc("b"));
+            assertEquals(List.of(), temporaryFiles());
+            assertTrue(Files.exists(dir.resolve("functions").resolve(b + ".json")));
+        }
+    }
+
+    @Test
     void strayJsonFileStopsTheLoadNamingIt() throws IOException {
         Files.createDirectories(dir.resolve("functions"));
         Files.writeString(dir.resolve("functions").resolve("notes.json"), "{}");
@@ -77,6 +110,12 @@ class FileStoreTest {
         Files.writeString(file, "x");
         RegistryStoreException e = assertThrows(RegistryStoreException.class, () -> RegistryStore.directory(file));
         assertTrue(e.getMessage().contains("not-a-directory"), e.getMessage());
+    }
+
+    private List<Path> temporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("functions"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList();
+        }
     }
 
     private static JsonObject doc(String name) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,25 +75,47 @@ class HealthCheckTest {
 
     @Test
     void unreachableAndSlowInstancesFailTheirChecks() throws Exception {
-        AtomicInteger health = new AtomicInteger(-1); // -1: answer after 2 s
+        AtomicInteger health = new AtomicInteger(-1); // -1: answer 200 after 2 s, long after the 200 ms timeout
         WebServer slow = instance(health);
+        String slowUrl = "http://127.0.0.1:" + slow.port();
+        String refusingUrl = "http://127.0.0.1:1";
         Config registry = Config.just(ConfigSources.create(Map.of(
+                "registry.admin-keys.0", ApiServer.KEY,
                 "registry.health.interval", "100ms",
                 "registry.health.unhealthy-threshold", "1"))).get("registry");
-        try (FunctionRegistry r = FunctionRegistry.builder().config(registry).store(RegistryStore.memory())
+        String f = "7a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f";
+        String v = "8a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f";
+        try (ApiServer api = new ApiServer(FunctionRegistry.builder().config(registry).store(RegistryStore.memory())
                 .functions(Config.just(ConfigSources.create(Map.of(
-                        "functions.0.id", "7a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f",
-                        "functions.0.versions.0.id", "8a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f",
+                        "functions.0.id", f,
+                        "functions.0.versions.0.id", v,
                         "functions.0.versions.0.health.uri", "/health",
                         "functions.0.versions.0.health.timeout", "200ms",
-                        "functions.0.versions.0.instances.0.url", "http://127.0.0.1:" + slow.port(),
-                        "functions.0.versions.0.instances.1.url", "http://127.0.0.1:1"))).get("functions"))
-                .environment(Map.of()).build()) {
-            UUID f = UUID.fromString("7a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f");
-            UUID v = UUID.fromString("8a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f");
-            Thread.sleep(1000);
-            assertTrue(serving(r, f, v).isEmpty());
-            assertEquals(VersionStatus.DEPLOYING, r.function(f).orElseThrow().version(v).orElseThrow().status());
+                        "functions.0.versions.0.instances.0.url", slowUrl,
+                        "functions.0.versions.0.instances.1.url", refusingUrl))).get("functions"))
+                .environment(Map.of()).build())) {
+            Map<String, JsonObject> reported = new HashMap<>();
+            await(() -> {
+                reported.clear();
+                api.call("GET", "/v2/nvcf/deployments/functions/" + f + "/versions/" + v, null).json()
+                        .getJsonObject("deployment").getJsonArray("instances").getValuesAs(JsonObject.class)
+                        .forEach(i -> reported.put(i.getString("url"), i));
+                return reported.size() == 2
+                        && reported.values().stream().allMatch(i -> i.getString("health").equals("UNHEALTHY"));
+            }, Duration.ofSeconds(5));
+
+            JsonObject timedOut = reported.get(slowUrl);
+            assertEquals("no answer in time", timedOut.getString("lastCheckError"), timedOut.toString());
+            assertTrue(timedOut.containsKey("lastCheckedAt"), timedOut.toString());
+            JsonObject refused = reported.get(refusingUrl);
+            assertTrue(refused.getString("lastCheckError").startsWith("ConnectException"), refused.toString());
+            assertTrue(refused.containsKey("lastCheckedAt"), refused.toString());
+
+            UUID fid = UUID.fromString(f);
+            UUID vid = UUID.fromString(v);
+            assertEquals(List.of(), serving(api.registry, fid, vid));
+            assertEquals(VersionStatus.DEPLOYING, api.registry.function(fid).orElseThrow().version(vid).orElseThrow()
+                    .status());
         } finally {
             slow.stop();
         }

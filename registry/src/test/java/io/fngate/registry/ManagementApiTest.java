@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The management API table: every route with its success status and JSON shape, and every error status as
@@ -236,6 +237,69 @@ class ManagementApiTest {
         assertEquals(status, p.getInt("status"));
         assertTrue(p.getString("detail").contains(detail), p.getString("detail"));
         assertEquals(path.replaceAll("\\?.*", ""), p.getString("instance"));
+    }
+
+    Stream<Arguments> mediaTypes() {
+        String dep = DEP + "/" + f + "/versions/" + v;
+        String heartbeat = dep + "/instances/" + X;
+        return Stream.of(
+                Arguments.of("POST", FN, "{\"name\":\"t\"}", "text/plain", "Content-Type text/plain is not JSON"),
+                Arguments.of("POST", FN, "name=t", "application/x-www-form-urlencoded",
+                        "application/x-www-form-urlencoded is not JSON"),
+                Arguments.of("POST", FN, "{\"name\":\"t\"}", null, "no Content-Type"),
+                Arguments.of("POST", FN, "{\"name\":\"t\"}", "application/json; charset=ISO-8859-1",
+                        "charset ISO-8859-1 is not supported"),
+                Arguments.of("POST", FN, "{\"name\":\"t\"}", "application/jsonx", "application/jsonx is not JSON"),
+                Arguments.of("POST", FN, "{\"name\":\"t\"}", "application/+json", "is not JSON"),
+                Arguments.of("POST", FN, "{\"name\":\"t\"}", "text/json", "text/json is not JSON"),
+                Arguments.of("POST", FN, "{\"name\":\"t\"}", ";;;", "names no media type"),
+                Arguments.of("POST", FN, "{\"name\":\"t\"}", "", "names no media type"),
+                Arguments.of("POST", FN, "{\"name\":\"t\"}", "application/json, text/plain", "is not JSON"),
+                Arguments.of("POST", FN + "/" + f + "/versions", "{}", "text/plain", "is not JSON"),
+                Arguments.of("PUT", dep, "{\"instances\":[]}", "application/xml", "is not JSON"),
+                Arguments.of("POST", dep + "/instances", "{\"url\":\"http://h\"}", "text/plain", "is not JSON"),
+                Arguments.of("PUT", heartbeat, "ping", "text/plain", "is not JSON"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} as {3} -> 415")
+    @MethodSource("mediaTypes")
+    void writesWithABodyThatIsNotDeclaredJsonAre415AndChangeNothing(String method, String path, String body,
+                                                                    String contentType, String detail) {
+        String before = api.call("GET", FN, null).body();
+        ApiServer.Reply r = api.send(method, path, body, "Bearer " + ApiServer.KEY, contentType);
+        assertEquals(415, r.status(), r.body());
+        assertEquals("application/problem+json", r.contentType());
+        assertEquals("urn:fngate:problem-details:unsupported-media-type", r.json().getString("type"));
+        assertTrue(r.json().getString("detail").contains(detail), r.json().getString("detail"));
+        assertEquals(before, api.call("GET", FN, null).body());
+    }
+
+    @ParameterizedTest(name = "POST as {0} -> 201")
+    @ValueSource(strings = {"application/json", "application/json;charset=utf-8", "Application/JSON; Charset=\"UTF-8\"",
+            "application/vnd.nvcf.function+json", "application/json; profile=x"})
+    void jsonMediaTypesWithParametersAreAccepted(String contentType) {
+        ApiServer.Reply r = api.send("POST", FN, "{\"name\":\"typed\"}", "Bearer " + ApiServer.KEY, contentType);
+        assertEquals(201, r.status(), r.body());
+        String id = r.json().getJsonObject("function").getString("id");
+        String vid = r.json().getJsonObject("function").getString("versionId");
+        assertEquals(204, api.send("DELETE", FN + "/" + id + "/versions/" + vid, null, "Bearer " + ApiServer.KEY, null)
+                .status());
+    }
+
+    @Test
+    void requestsThatNeedNoBodyNeedNoContentType() {
+        String dep = DEP + "/" + f + "/versions/" + v;
+        String key = "Bearer " + ApiServer.KEY;
+        ApiServer.Reply registered = api.call("POST", dep + "/instances", "{\"url\":\"http://127.0.0.1:9\"}");
+        assertEquals(201, registered.status(), registered.body());
+        String iid = registered.json().getJsonObject("instance").getString("id");
+        assertEquals(200, api.send("PUT", dep + "/instances/" + iid, null, key, null).status());
+        assertEquals(200, api.send("PUT", dep + "/instances/" + iid, "{}", key, "application/json").status());
+        assertEquals(204, api.send("DELETE", dep + "/instances/" + iid, null, key, null).status());
+        assertEquals(200, api.send("GET", FN, null, key, null).status());
+        ApiServer.Reply empty = api.send("POST", FN, null, key, null);
+        assertEquals(400, empty.status(), "a body that is needed and missing is a bad request, not a media type");
+        assertTrue(empty.json().getString("detail").contains("body: missing"), empty.body());
     }
 
     @Test
