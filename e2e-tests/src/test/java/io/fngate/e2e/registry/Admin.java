@@ -13,22 +13,22 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /** A client of the management API on a gateway's admin socket, with the admin key. */
-final class Admin {
-    static final String KEY = "e2e-admin-key-0123456789";
+public final class Admin {
+    public static final String KEY = "e2e-admin-key-0123456789";
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
-    Admin(int adminPort) {
+    public Admin(int adminPort) {
         this.base = "http://127.0.0.1:" + adminPort + "/v2/nvcf";
     }
 
     /** A response status and its JSON body (empty object when there is none). */
-    record Reply(int status, JsonObject json) {
+    public record Reply(int status, JsonObject json) {
     }
 
-    Reply call(String method, String path, String body) {
+    public Reply call(String method, String path, String body) {
         try {
             return send(method, path, body);
         } catch (IOException e) {

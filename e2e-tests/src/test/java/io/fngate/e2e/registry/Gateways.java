@@ -17,7 +17,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 
 /** In-process gateways with a managed registry, and a client for their public socket. */
-final class Gateways {
+public final class Gateways {
     static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -25,7 +25,7 @@ final class Gateways {
     }
 
     /** A gateway on ports 0 with its data in {@code dataDir}, the e2e admin key and fast health checks. */
-    static Gateway start(Path dataDir, Map<String, String> extra) {
+    public static Gateway start(Path dataDir, Map<String, String> extra) {
         Map<String, String> all = new HashMap<>();
         all.put("server.host", "127.0.0.1");
         all.put("server.port", "0");
