@@ -6,6 +6,11 @@
  *   java bench/SseLatency.java upstream PORT
  *       an SSE "function container" on 127.0.0.1:PORT, until killed
  *
+ *   java bench/SseLatency.java idle --target URL --streams N [--host HOST] [--ready-file F] [--hold S]
+ *       opens N event streams (GET /hold) through URL, waits for the first event of each, then holds them all
+ *       open for S seconds [600] and exits; "opened N failed F" goes to the ready file (and stderr) once every
+ *       stream is open or has failed, so that a script can measure the proxy while the streams are held
+ *
  *   java bench/SseLatency.java run --upstream-port P --target direct=http://127.0.0.1:P \
  *        --target nginx=http://127.0.0.1:N --target fngate=http://127.0.0.1:F [options]
  *       starts the same upstream in this JVM (when --upstream-port is given), then measures each target in turn
@@ -27,6 +32,9 @@
  *   --max-other PCT        a measurement during which other work on the machine used more than PCT % of a core
  *                          is repeated, after 5 s, at most --retries times [25]
  *   --retries N            see --max-other; 0 never repeats [3]
+ *   --summary FILE         also append one line per scenario and target to FILE, for scripts:
+ *                          "streams target events failed p50 p99 max ttfe_p50 ttfe_p99 target_ticks" (times in ns,
+ *                          -1 when unknown; ttfe = time to first event, from connect to the first complete event)
  *
  * How it measures: the upstream writes each event as one HTTP chunk "data: <System.nanoTime()>\n\n" with one
  * write on a TCP_NODELAY socket. The client (same JVM, so the same clock) reads each stream's socket on its own
@@ -35,6 +43,9 @@
  * been read. delay = that time - the time in "data:". Every stream starts its own schedule (event k is due at
  * stream start + k * interval, no drift); the streams of a scenario are started spread over one interval, so
  * the load is steady rather than in bursts.
+ *
+ * The upstream also serves GET /hold: one event at once, then nothing until the client (or proxy) closes the
+ * connection. The idle mode uses it.
  *
  * Exit status: 0 when every stream of every measured run was complete, 2 when a target had errors (the table
  * is printed all the same), 1 on a usage error or when a target never answered the probe.
@@ -77,6 +88,7 @@ public class SseLatency {
                 Thread.currentThread().join(); // until killed
             }
             case "run" -> System.exit(Runner.fromArgs(Arrays.copyOfRange(args, 1, args.length)).run());
+            case "idle" -> System.exit(Idle.fromArgs(Arrays.copyOfRange(args, 1, args.length)).run());
             case "-h", "--help", "help" -> {
                 printUsage();
                 System.exit(0);
@@ -88,10 +100,13 @@ public class SseLatency {
     static void printUsage() {
         System.err.println("""
                 usage: java SseLatency.java upstream PORT
+                       java SseLatency.java idle --target URL --streams N [--host HOST] [--ready-file FILE]
+                            [--hold S] [--open-concurrency C] [--open-timeout S]
                        java SseLatency.java run [--upstream-port P] --target NAME=URL [--target NAME=URL ...]
                             [--host HOST] [--streams S[,S...]] [--events N] [--interval MS] [--skip K]
                             [--warmup-events N] [--warmup-interval MS] [--goal-us US] [--ready-timeout S]
-                            [--session NAME=SID ...] [--clk-tck HZ] [--max-other PCT] [--retries N]""");
+                            [--session NAME=SID ...] [--clk-tck HZ] [--max-other PCT] [--retries N]
+                            [--summary FILE]""");
     }
 
     static void usage(String why) {
@@ -182,6 +197,9 @@ public class SseLatency {
                     }
                     if (req.path.equals("/sse")) {
                         stream(out, req.query("n", 200), req.query("interval", 20));
+                    } else if (req.path.equals("/hold")) {
+                        hold(in, out);
+                        return;
                     } else {
                         byte[] body = (req.path.equals("/health") ? "ok\n" : "not found\n")
                                 .getBytes(StandardCharsets.US_ASCII);
@@ -224,6 +242,22 @@ public class SseLatency {
             }
             out.write(LAST_CHUNK);
             out.flush();
+        }
+
+        /**
+         * An idle event stream: the head and one event at once, then nothing until the peer closes the connection
+         * (a proxy does not send the next request on a connection whose response is still running, so the read
+         * only returns at the close).
+         */
+        private static void hold(InputStream in, OutputStream out) throws IOException {
+            out.write(HEAD);
+            byte[] chunk = new byte[64];
+            out.write(chunk, 0, encodeEvent(chunk, System.nanoTime()));
+            out.flush();
+            byte[] sink = new byte[256];
+            while (in.read(sink) >= 0) {
+                // discard: nothing is expected
+            }
         }
 
         /** Writes "<hex len>\r\ndata: <ts>\n\n\r\n" into buf; returns its length. */
@@ -342,6 +376,7 @@ public class SseLatency {
         int events;             // all events received, skipped ones included
         int keepAliveComments;
         int heldReads;          // reads that completed counted events written half an interval or more apart
+        long firstEventNs = -1; // time from the connect to the first complete event
         String error;           // null when the stream was complete
     }
 
@@ -381,6 +416,7 @@ public class SseLatency {
         private int firstIndexThisRead;
         private long firstWriteThisRead;
         private long lastWriteThisRead;
+        private long startedNs;
 
         StreamClient(URI target, String host, int events, int intervalMs, int skip) {
             this.target = target;
@@ -398,6 +434,7 @@ public class SseLatency {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos((long) events * intervalMs + 60_000);
             try (Socket s = new Socket()) {
                 s.setTcpNoDelay(true);
+                startedNs = System.nanoTime();
                 s.connect(new InetSocketAddress(target.getHost(), port), 5_000);
                 s.setSoTimeout(readTimeoutMs);
                 String base = target.getRawPath() == null || target.getRawPath().isEmpty()
@@ -659,6 +696,9 @@ public class SseLatency {
 
         private void dispatch(long now) {
             int index = r.events++;
+            if (index == 0) {
+                r.firstEventNs = now - startedNs;
+            }
             if (eventsThisRead++ == 0) {
                 firstIndexThisRead = index;
                 firstWriteThisRead = data;
@@ -680,14 +720,15 @@ public class SseLatency {
 
     record Target(String name, URI uri, String host) { }
 
-    /** CPU used during one measurement, in percent of one core; -1 when unknown. */
-    record Cpu(int target, int self, int other) {
-        static final Cpu UNKNOWN = new Cpu(-1, -1, -1);
+    /** CPU used during one measurement, in percent of one core, and the target's clock ticks; -1 when unknown. */
+    record Cpu(int target, int self, int other, long targetTicks) {
+        static final Cpu UNKNOWN = new Cpu(-1, -1, -1, -1);
     }
 
     /** Aggregate of one target in one scenario. */
     record Stats(String target, int streams, int failedStreams, long count, long p50, long p90, long p99, long max,
-                 int heldReads, long lateEvents, long maxLateNs, int keepAlives, List<String> errors, Cpu cpu) {
+                 int heldReads, long lateEvents, long maxLateNs, int keepAlives, List<String> errors, Cpu cpu,
+                 long ttfeP50, long ttfeP99) {
         static Stats of(String target, List<StreamResult> results, Cpu cpu, long lateEvents, long maxLateNs) {
             long total = 0;
             for (StreamResult r : results) {
@@ -699,6 +740,7 @@ public class SseLatency {
             int held = 0;
             int keepAlives = 0;
             List<String> errors = new ArrayList<>();
+            long[] firsts = results.stream().mapToLong(r -> r.firstEventNs).filter(v -> v >= 0).sorted().toArray();
             for (StreamResult r : results) {
                 System.arraycopy(r.delays, 0, all, p, r.recorded);
                 p += r.recorded;
@@ -712,7 +754,7 @@ public class SseLatency {
             Arrays.sort(all);
             return new Stats(target, results.size(), failed, all.length, pct(all, 50), pct(all, 90), pct(all, 99),
                     all.length == 0 ? -1 : all[all.length - 1], held, lateEvents, maxLateNs, keepAlives, errors,
-                    cpu);
+                    cpu, pct(firsts, 50), pct(firsts, 99));
         }
 
         /** Nearest-rank percentile, or -1 for no samples. */
@@ -799,6 +841,7 @@ public class SseLatency {
         int clkTck = 100;
         int maxOtherPct = 25;
         int retries = 3;
+        String summaryFile;
         final Map<String, Integer> sessions = new LinkedHashMap<>(); // target name -> session id of its processes
 
         static Runner fromArgs(String[] a) {
@@ -839,6 +882,7 @@ public class SseLatency {
                     case "--clk-tck" -> r.clkTck = parseInt(opt, v);
                     case "--max-other" -> r.maxOtherPct = parseInt(opt, v);
                     case "--retries" -> r.retries = parseInt(opt, v);
+                    case "--summary" -> r.summaryFile = v;
                     case "--session" -> {
                         int eq = v.indexOf('=');
                         if (eq <= 0) {
@@ -933,7 +977,25 @@ public class SseLatency {
                 }
             }
             System.out.flush();
+            if (summaryFile != null) {
+                writeSummary(results);
+            }
             return anyErrors ? 2 : 0;
+        }
+
+        /** One line per scenario and target, appended to the summary file (see --summary). */
+        void writeSummary(Map<Integer, List<Stats>> results) throws IOException {
+            StringBuilder b = new StringBuilder();
+            for (Map.Entry<Integer, List<Stats>> e : results.entrySet()) {
+                for (Stats st : e.getValue()) {
+                    b.append(e.getKey()).append(' ').append(st.target()).append(' ').append(st.count()).append(' ')
+                            .append(st.failedStreams()).append(' ').append(st.p50()).append(' ').append(st.p99())
+                            .append(' ').append(st.max()).append(' ').append(st.ttfeP50()).append(' ')
+                            .append(st.ttfeP99()).append(' ').append(st.cpu().targetTicks()).append('\n');
+                }
+            }
+            java.nio.file.Files.writeString(java.nio.file.Path.of(summaryFile), b.toString(),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         }
 
         String table(int s, List<Stats> row) {
@@ -1049,7 +1111,7 @@ public class SseLatency {
                 Integer sid = sessions.get(t.name());
                 long targetTicks = sid == null ? -1 : sess1.getOrDefault(sid, 0L) - sess0.getOrDefault(sid, 0L);
                 cpu = new Cpu(targetTicks < 0 ? -1 : pct(targetTicks, secs), pct(self1 - self0, secs),
-                        pct(Math.max(0, (m1 - m0) - ours), secs));
+                        pct(Math.max(0, (m1 - m0) - ours), secs), targetTicks);
             }
             for (int i = 0; i < streamCount; i++) {
                 results.add(byIndex.get(i));
@@ -1076,6 +1138,173 @@ public class SseLatency {
 
         static void log(String m) {
             System.err.println("sse-latency: " + m);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ idle
+
+    /**
+     * Many idle event streams held open at once, to measure what they cost a proxy (its memory). Each stream is a
+     * virtual thread blocked in a socket read: GET /hold, check the head (200, text/event-stream) and wait for the
+     * first event, then read (and discard) whatever else comes, such as a proxy's keep-alive comments, until the
+     * end. At most --open-concurrency streams are being opened at a time, so that the proxy's accept backlog does
+     * not overflow (a dropped SYN is retried only after a second).
+     */
+    static final class Idle {
+        URI target;
+        String host;
+        int streams;
+        String readyFile;
+        int holdS = 600;
+        int openConcurrency = 200;
+        int openTimeoutS = 120;
+
+        private final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.Queue<String> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private volatile boolean ending;
+
+        static Idle fromArgs(String[] a) {
+            Idle r = new Idle();
+            for (int i = 0; i < a.length; i++) {
+                String opt = a[i];
+                if (i + 1 >= a.length) {
+                    usage(opt + " needs a value");
+                }
+                String v = a[++i];
+                switch (opt) {
+                    case "--target" -> r.target = URI.create(v);
+                    case "--host" -> r.host = v;
+                    case "--streams" -> r.streams = parseInt(opt, v);
+                    case "--ready-file" -> r.readyFile = v;
+                    case "--hold" -> r.holdS = parseInt(opt, v);
+                    case "--open-concurrency" -> r.openConcurrency = parseInt(opt, v);
+                    case "--open-timeout" -> r.openTimeoutS = parseInt(opt, v);
+                    default -> usage("unknown option " + opt);
+                }
+            }
+            if (r.target == null || !"http".equals(r.target.getScheme()) || r.target.getHost() == null) {
+                usage("idle needs --target http://HOST:PORT");
+            }
+            if (r.streams < 1 || r.openConcurrency < 1) {
+                usage("--streams and --open-concurrency must be at least 1");
+            }
+            if (r.host == null) {
+                r.host = r.target.getHost() + (r.target.getPort() > 0 ? ":" + r.target.getPort() : "");
+            }
+            return r;
+        }
+
+        int run() throws Exception {
+            java.util.concurrent.Semaphore opening = new java.util.concurrent.Semaphore(openConcurrency);
+            CountDownLatch settled = new CountDownLatch(streams);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < streams; i++) {
+                Thread.ofVirtual().start(() -> stream(opening, settled));
+            }
+            boolean all = settled.await(openTimeoutS, TimeUnit.SECONDS);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            String line = String.format(Locale.ROOT, "opened %d failed %d seconds %.1f%s", opened.get(), failed.get(),
+                    secs, all ? "" : " (timed out opening the rest)");
+            System.err.println("sse-idle: " + line);
+            errors.stream().distinct().limit(5).forEach(e -> System.err.println("sse-idle:   " + e));
+            if (readyFile != null) {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(readyFile), line + "\n");
+            }
+            Thread.sleep(TimeUnit.SECONDS.toMillis(holdS));
+            ending = true;
+            System.err.println("sse-idle: held " + holdS + " s; streams that ended early: " + dropped.get());
+            System.out.println("end opened " + opened.get() + " failed " + failed.get() + " dropped " + dropped.get());
+            System.out.flush();
+            return opened.get() == streams && dropped.get() == 0 ? 0 : 2;
+        }
+
+        private void stream(java.util.concurrent.Semaphore opening, CountDownLatch settled) {
+            boolean counted = false;
+            Socket s = new Socket();
+            try {
+                opening.acquire();
+                try {
+                    s.setTcpNoDelay(true);
+                    int port = target.getPort() > 0 ? target.getPort() : 80;
+                    s.connect(new InetSocketAddress(target.getHost(), port), 10_000);
+                    s.setSoTimeout(30_000);
+                    s.getOutputStream().write(("GET /hold HTTP/1.1\r\nHost: " + host
+                            + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    awaitFirstEvent(s.getInputStream());
+                    s.setSoTimeout(0);
+                    opened.incrementAndGet();
+                } finally {
+                    opening.release();
+                }
+                counted = true;
+                settled.countDown();
+                InputStream in = s.getInputStream();
+                byte[] sink = new byte[256];
+                while (in.read(sink) >= 0) {
+                    // keep-alive comments and the like
+                }
+                if (!ending) {
+                    dropped.incrementAndGet();
+                }
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                if (!counted) {
+                    failed.incrementAndGet();
+                    errors.add(String.valueOf(e.getMessage()));
+                } else if (!ending) {
+                    dropped.incrementAndGet();
+                }
+            } finally {
+                if (!counted) {
+                    settled.countDown();
+                    try {
+                        s.close();
+                    } catch (IOException e) {
+                        // closing a failed stream
+                    }
+                }
+                // an opened stream's socket stays open until the JVM exits
+            }
+        }
+
+        /** Reads until the head (200, text/event-stream) and then a complete "data:" event have arrived. */
+        private static void awaitFirstEvent(InputStream in) throws IOException {
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[512];
+            int headEnd = -1;
+            while (true) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    throw new IOException("closed before the first event: " + firstLine(seen));
+                }
+                seen.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                if (headEnd < 0 && (headEnd = seen.indexOf("\r\n\r\n")) >= 0) {
+                    String head = seen.substring(0, headEnd).toLowerCase(Locale.ROOT);
+                    if (!head.startsWith("http/1.1 200")) {
+                        throw new IOException("status line " + firstLine(seen));
+                    }
+                    if (!head.contains("content-type: text/event-stream")) {
+                        throw new IOException("not text/event-stream");
+                    }
+                }
+                if (headEnd >= 0) {
+                    int data = seen.indexOf("data:", headEnd);
+                    if (data >= 0 && seen.indexOf("\n\n", data) >= 0) {
+                        return;
+                    }
+                }
+                if (seen.length() > 64 * 1024) {
+                    throw new IOException("no event in the first 64 KiB");
+                }
+            }
+        }
+
+        private static String firstLine(CharSequence s) {
+            String t = s.toString();
+            int eol = t.indexOf('\r');
+            return eol < 0 ? t : t.substring(0, eol);
         }
     }
 }
