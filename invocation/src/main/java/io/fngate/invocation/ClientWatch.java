@@ -119,8 +119,27 @@ final class ClientWatch implements AutoCloseable {
         watcher.remove(this);
     }
 
-    /** Body of the reader thread of a {@link Socket#READ} watch. */
-    void readUntilClosed() {
+    /**
+     * Body of the reader thread of a {@link Socket#READ} watch. While a request body is still being pumped, the
+     * same socket carries it: the watch reads nothing until the pump has ended (a client that leaves meanwhile
+     * is noticed by the pump itself), else it would take body bytes from under the pump.
+     *
+     * @param pump the request body pump, or null when the body is already read
+     */
+    void readUntilClosed(RequestBodyPump pump) {
+        if (pump != null) {
+            try {
+                while (!closed && !pump.awaitEnd(ClientWatcher.TICK)) {
+                    // waiting for the body to end
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (pump.state() == RequestBodyPump.State.CLIENT_GONE) {
+                declareGone("client went away while sending its request body");
+                return;
+            }
+        }
         ByteBuffer one = ByteBuffer.allocate(1);
         try {
             while (!closed) {

@@ -32,6 +32,8 @@ import io.helidon.webserver.http.ServerResponse;
  *     {@code Connection: close}.</li>
  *     <li>Every relayed body: a write blocked longer than the write timeout means a client that stopped
  *     reading; on HTTP/1.1 its connection is closed, which fails the blocked write.</li>
+ *     <li>Every streamed request body: a client that sends nothing for the request-body timeout while the pump
+ *     waits for it (see {@link RequestBodyPump#checkStall}).</li>
  * </ul>
  */
 final class ClientWatcher implements AutoCloseable {
@@ -39,10 +41,16 @@ final class ClientWatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClientWatcher.class.getName());
 
     private final Set<ClientWatch> active = ConcurrentHashMap.newKeySet();
+    private final Set<RequestBodyPump> bodies = ConcurrentHashMap.newKeySet();
+    private final long bodyTimeoutNanos;
     private final Thread ticker;
     private volatile boolean closed;
 
-    ClientWatcher() {
+    /**
+     * @param bodyTimeout how long a streamed request body may send nothing before it ends as timed out
+     */
+    ClientWatcher(Duration bodyTimeout) {
+        this.bodyTimeoutNanos = bodyTimeout.toNanos();
         ticker = Thread.ofPlatform().daemon().name("fngate-client-watch").unstarted(this::tickUntilClosed);
         ticker.start();
     }
@@ -64,10 +72,11 @@ final class ClientWatcher implements AutoCloseable {
      * Watches a response about to be relayed.
      *
      * @param eventStream whether the body is an event stream (HTTP/1.1 close detection is armed only then)
+     * @param pump        the request body pump when the body is still streaming upstream, else null
      * @param onGone      run once, from a watcher thread, when the client is found gone or stalled
      */
     ClientWatch response(ServerRequest req, ServerResponse res, boolean eventStream, Duration writeTimeout,
-                         Runnable onGone) {
+                         RequestBodyPump pump, Runnable onGone) {
         boolean http1 = req.prologue().protocolVersion().startsWith("1");
         Optional<SocketChannel> channel = http1 ? HelidonInternals.INSTANCE.http1Channel(req) : Optional.empty();
         Object stream = http1 ? null : HelidonInternals.INSTANCE.http2Stream(res).orElse(null);
@@ -76,7 +85,7 @@ final class ClientWatcher implements AutoCloseable {
                 onGone);
         if (watch.socketMode() == ClientWatch.Socket.READ) {
             res.header(HeaderNames.CONNECTION, "close");
-            Thread.ofVirtual().name("fngate-client-read").start(watch::readUntilClosed);
+            Thread.ofVirtual().name("fngate-client-read").start(() -> watch.readUntilClosed(pump));
         }
         return register(watch);
     }
@@ -88,6 +97,11 @@ final class ClientWatcher implements AutoCloseable {
 
     void remove(ClientWatch watch) {
         active.remove(watch);
+    }
+
+    /** Watches a streamed request body for a client that stops sending (see {@link RequestBodyPump}). */
+    void watchBody(RequestBodyPump pump) {
+        bodies.add(pump);
     }
 
     /**
@@ -104,6 +118,13 @@ final class ClientWatcher implements AutoCloseable {
                 long now = System.nanoTime();
                 for (ClientWatch w : active) {
                     w.check(now);
+                }
+                for (RequestBodyPump pump : bodies) {
+                    if (pump.running()) {
+                        pump.checkStall(now, bodyTimeoutNanos);
+                    } else {
+                        bodies.remove(pump);
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "client watch failed", e);

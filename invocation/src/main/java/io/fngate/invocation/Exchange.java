@@ -55,6 +55,7 @@ final class Exchange {
     private final Cancellation cancel;
     private final Set<Instance> tried = new HashSet<>(2);
 
+    private String clientAddress;
     private Route route;
     private Lease lease;
     /** The version of the last lease held, for the record. */
@@ -64,6 +65,8 @@ final class Exchange {
     private Instant admitBy;
     private ClientWatch queueWatch;
     private boolean closeConnection;
+    /** A reader of the request body that may still be blocked on the client when the exchange answers. */
+    private BodyReader bodyReader;
 
     private int status;
     private PlatformError error;
@@ -89,6 +92,9 @@ final class Exchange {
                 lease.report(Lease.Result.FAILURE);
             }
             answer(f.error(), f.detail());
+            if (f.error() == PlatformError.REQUEST_BODY_TIMEOUT) {
+                endStalledBody();
+            }
         } catch (ClientGone e) {
             outcome = InvocationRecord.Outcome.CLIENT_GONE;
         } catch (RequestException e) {
@@ -111,6 +117,7 @@ final class Exchange {
     }
 
     private void serve() {
+        clientAddress = readClientAddress();
         RouteResult result = ctx.router().resolve(req.authority() == null ? "" : req.authority(), this::header);
         if (result instanceof RouteFailure failure) {
             if (failure.kind() == RouteFailure.Kind.NO_TARGET && healthProbe()) {
@@ -209,6 +216,25 @@ final class Exchange {
         }
     }
 
+    /** Remembers who reads the request body, for {@link #endStalledBody()}. */
+    void readingBody(BodyReader reader) {
+        bodyReader = reader;
+    }
+
+    /**
+     * After a 408 for a body that stopped arriving, its reader is still blocked on the client. Over HTTP/1.1 the
+     * connection is closed (the rest of the body can never be told from a next request); over HTTP/2 the reader
+     * is woken, and the stream is already ended by the answer.
+     */
+    private void endStalledBody() {
+        if (req.prologue().protocolVersion().startsWith("1")) {
+            throw new CloseConnectionException("request " + id + ": request body timed out");
+        }
+        if (bodyReader != null) {
+            bodyReader.wake();
+        }
+    }
+
     private RuntimeException refused(DispatchException e, boolean retrying) {
         return switch (e.kind()) {
         case QUEUE_FULL -> new InvocationFailure(PlatformError.QUEUE_FULL, e.detail());
@@ -217,6 +243,18 @@ final class Exchange {
                 : PlatformError.NO_CAPACITY, e.detail());
         case CANCELLED -> new ClientGone("client went away while its request waited for an instance");
         };
+    }
+
+    /**
+     * The client's address, read while its connection is surely open: once an HTTP/2 client has closed the
+     * connection, Helidon no longer knows the peer (a NullPointerException inside it).
+     */
+    private String readClientAddress() {
+        try {
+            return req.remotePeer().host();
+        } catch (RuntimeException e) {
+            throw new ClientGone("client connection closed before its request was handled");
+        }
     }
 
     private boolean healthProbe() {
@@ -317,6 +355,10 @@ final class Exchange {
 
     UUID id() {
         return id;
+    }
+
+    String clientAddress() {
+        return clientAddress;
     }
 
     ServerRequest req() {

@@ -24,16 +24,17 @@ public final class InvocationHandler implements Handler, AutoCloseable {
     private final InvocationListener listener;
     private final Clock clock;
     private final UpstreamPool pool;
-    private final ClientWatcher watcher = new ClientWatcher();
+    private final ClientWatcher watcher;
 
     private InvocationHandler(Builder b) {
         this.router = Objects.requireNonNull(b.router, "router");
         this.dispatcher = Objects.requireNonNull(b.dispatcher, "dispatcher");
         this.settings = b.settings;
+        this.watcher = new ClientWatcher(settings.requestBodyTimeout());
         this.listener = b.listener;
         this.clock = b.clock;
         this.pool = new UpstreamPool(settings.connectTimeout(), settings.upstreamIdleTimeout(),
-                settings.maxIdlePerInstance());
+                settings.maxIdlePerInstance(), settings.maxConnectionsPerInstance());
     }
 
     /**

@@ -13,8 +13,12 @@ public enum PlatformError {
     FUNCTION_NOT_FOUND(404, "function-not-found", "Function not found"),
     /** The function exists but has no such version. */
     VERSION_NOT_FOUND(404, "version-not-found", "Function version not found"),
+    /** The client stopped sending its request body for longer than the request-body timeout. */
+    REQUEST_BODY_TIMEOUT(408, "request-body-timeout", "Request body not received in time"),
     /** The request body is larger than the configured limit. */
     BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
+    /** The gateway itself ran out of a resource (file descriptors): not the instance's fault. */
+    OVERLOADED(503, "gateway-overloaded", "Gateway overloaded"),
     /** No instance can serve the function or version. */
     NO_CAPACITY(503, "no-capacity", "No instance available"),
     /** Every instance was busy and the function's queue was full (answered with {@code Retry-After}). */

@@ -16,8 +16,8 @@ import java.util.OptionalLong;
  * finishing the body: a chunked body then lacks its last chunk and a fixed-length one its last bytes, so the
  * container never takes a truncated body for a complete one.
  */
-final class RequestBodyPump implements Runnable {
-    enum State { RUNNING, DONE, TOO_LARGE, CLIENT_GONE, UPSTREAM_GONE }
+final class RequestBodyPump implements Runnable, BodyReader {
+    enum State { RUNNING, DONE, TOO_LARGE, CLIENT_GONE, UPSTREAM_GONE, TIMED_OUT }
 
     private static final int BUFFER = 64 * 1024;
 
@@ -30,6 +30,8 @@ final class RequestBodyPump implements Runnable {
     private final Clock clock;
     private volatile State state = State.RUNNING;
     private volatile Instant finishedAt;
+    /** {@link System#nanoTime()} when a read of the client's body began; 0 while not reading. */
+    private volatile long readingSince;
     private Thread thread;
 
     private RequestBodyPump(InputStream from, UpstreamConnection connection, UpstreamPool pool, OptionalLong declared,
@@ -62,12 +64,15 @@ final class RequestBodyPump implements Runnable {
         try {
             while (true) {
                 int n;
+                readingSince = System.nanoTime();
                 try {
                     n = from.read(buf);
                 } catch (IOException | RuntimeException e) {
                     // Helidon reports a departed client as IOException or an unchecked data-reader exception
                     end(State.CLIENT_GONE);
                     return;
+                } finally {
+                    readingSince = 0;
                 }
                 if (n < 0) {
                     break;
@@ -97,9 +102,25 @@ final class RequestBodyPump implements Runnable {
         finish(reason);
     }
 
-    private void finish(State s) {
+    private synchronized void finish(State s) {
+        if (state != State.RUNNING) {
+            return; // the first reason stands (a timed-out body then fails to read: it stays timed out)
+        }
         finishedAt = clock.instant();
         state = s;
+    }
+
+    /**
+     * Called by the watcher's ticker: a client that has sent nothing of its body for longer than {@code timeout}
+     * ends the body as {@link State#TIMED_OUT}, and the upstream request is aborted (the container's slot is
+     * freed; the handler then answers 408). Time blocked writing to a slow container does not count.
+     */
+    void checkStall(long nowNanos, long timeoutNanos) {
+        long since = readingSince;
+        if (since != 0 && nowNanos - since > timeoutNanos && state == State.RUNNING) {
+            finish(State.TIMED_OUT);
+            pool.abort(connection);
+        }
     }
 
     State state() {
@@ -111,6 +132,22 @@ final class RequestBodyPump implements Runnable {
      */
     Optional<Instant> finishedAt() {
         return state == State.RUNNING ? Optional.empty() : Optional.ofNullable(finishedAt);
+    }
+
+    boolean running() {
+        return state == State.RUNNING;
+    }
+
+    /**
+     * @return whether the pump has ended within {@code max}
+     */
+    boolean awaitEnd(java.time.Duration max) throws InterruptedException {
+        return thread.join(max);
+    }
+
+    @Override
+    public void wake() {
+        thread.interrupt();
     }
 
     /**

@@ -31,10 +31,12 @@ final class RequestHeadWriter {
     }
 
     /**
+     * @param clientAddress  the client's address (X-Forwarded-For)
      * @param declaredLength the client's Content-Length, when it sent one
      * @param chunked        whether the body goes upstream chunked (a body of unknown length)
      */
-    static byte[] write(ServerRequest req, Lease lease, UUID requestId, OptionalLong declaredLength, boolean chunked) {
+    static byte[] write(ServerRequest req, Lease lease, UUID requestId, String clientAddress,
+                        OptionalLong declaredLength, boolean chunked) {
         StringBuilder b = new StringBuilder(512);
         b.append(req.prologue().method().text()).append(' ').append(target(req.prologue())).append(" HTTP/1.1\r\n");
         line(b, "Host", lease.instance().authority());
@@ -55,7 +57,7 @@ final class RequestHeadWriter {
         if (HeaderPolicy.safeValue(lease.function().name())) {
             line(b, "NVCF-FUNCTION-NAME", lease.function().name());
         }
-        line(b, "X-Forwarded-For", req.remotePeer().host());
+        line(b, "X-Forwarded-For", clientAddress);
         line(b, "X-Forwarded-Proto", req.isSecure() ? "https" : "http");
         String authority = req.authority();
         if (authority != null && !authority.isEmpty() && HeaderPolicy.safeValue(authority)) {

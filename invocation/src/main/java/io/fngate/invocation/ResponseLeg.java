@@ -79,9 +79,10 @@ final class ResponseLeg {
             }
             res.header(HeaderNames.create("X-Accel-Buffering"), "no");
         }
-        // After HEAD, some servers (Helidon 4.5.0 among them) still send the body they computed: a connection
-        // reused after that would start the next response with stray bytes, so it is not pooled.
-        boolean reusable = !head.connectionClose() && !ex.head();
+        // After HEAD, some servers (Helidon 4.5.0 among them) still send the body they computed, and some send one
+        // after a 204 or 304: a connection reused after that would start the next response with stray bytes,
+        // and those may arrive after any check. Such connections are not pooled.
+        boolean reusable = !head.connectionClose() && !ex.head() && code != 204 && code != 304;
         if (noBody || (length.isPresent() && length.getAsLong() == 0 && !head.hasTransferEncoding())) {
             if (ex.head() && length.isPresent() && !head.hasTransferEncoding()) {
                 // HEAD tells the length a GET would have; the client must not wait for that body
@@ -126,7 +127,8 @@ final class ResponseLeg {
                 if (left.isNegative() || left.isZero()) {
                     throw new SocketTimeoutException("request timeout");
                 }
-                conn.readTimeout(left);
+                Duration idle = ctx.settings().responseIdleTimeout();
+                conn.readTimeout(idle.compareTo(left) < 0 ? idle : left); // a stall is answered 504, nothing was sent
                 int n = conn.in().read(body, read, length - read);
                 if (n < 0) {
                     throw new java.io.EOFException("upstream closed inside the body");
@@ -168,7 +170,7 @@ final class ResponseLeg {
         // the watch aborts the upstream when the client leaves: the relay's blocked read then fails at once.
         // A small fixed-length body fits in the socket buffers: its write cannot stall, so it is not watched.
         ClientWatch watch = sse || bufferSize == RELAY_BUFFER
-                ? ctx.watcher().response(ex.req(), ex.res(), sse, ctx.settings().clientWriteTimeout(),
+                ? ctx.watcher().response(ex.req(), ex.res(), sse, ctx.settings().clientWriteTimeout(), pump,
                         () -> pool.abort(conn))
                 : null;
         OutputStream out;
@@ -186,6 +188,7 @@ final class ResponseLeg {
                     .deadline(ex.deadline())
                     .eventStream(sse)
                     .keepAlive(ctx.settings().sseKeepAlive())
+                    .idleTimeout(ctx.settings().responseIdleTimeout())
                     .readTimeout(conn::readTimeout)
                     .bufferSize(bufferSize)
                     .build()
@@ -228,6 +231,13 @@ final class ResponseLeg {
             Upstream.stop(pump);
             return LegResult.aborted(InvocationRecord.Outcome.UPSTREAM_FAILED, code, bytes,
                     "upstream failed inside a response body");
+        }
+        case UPSTREAM_STALLED -> {
+            pool.abort(conn);
+            Upstream.stop(pump);
+            return LegResult.aborted(InvocationRecord.Outcome.UPSTREAM_FAILED, code, bytes,
+                    "the function sent nothing for " + ctx.settings().responseIdleTimeout().toSeconds()
+                            + " s inside a response body");
         }
         default -> throw new IllegalStateException(result.outcome().name());
         }

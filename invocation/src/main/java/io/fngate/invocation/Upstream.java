@@ -44,14 +44,10 @@ final class Upstream {
             // Small bodies are read now, after admission (a queued request's body waits in the socket) and
             // before connecting (a client that left is noticed before the container sees anything). Head and
             // body then leave in one write, and can be sent again on a fresh connection.
-            try {
-                replayable = ex.req().content().inputStream().readNBytes((int) declared.getAsLong());
-            } catch (IOException | RuntimeException e) {
-                throw new ClientGone("client went away before its request body arrived");
-            }
-            if (replayable.length < declared.getAsLong()) {
-                throw new ClientGone("client closed before sending its whole request body");
-            }
+            SmallBody body = SmallBody.start("fngate-body-" + ex.id(), ex.req().content().inputStream(),
+                    (int) declared.getAsLong());
+            ex.readingBody(body);
+            replayable = body.await(ctx.settings().requestBodyTimeout());
         }
         boolean staleRetried = false;
         int connectFailures = 0;
@@ -59,7 +55,15 @@ final class Upstream {
             UpstreamConnection conn;
             try {
                 conn = pool.acquire(ex.lease().instance());
+            } catch (UpstreamPool.Exhausted e) {
+                // the gateway's own limit, not the instance's failure: no retry elsewhere, no ejection
+                throw new InvocationFailure(PlatformError.NO_CAPACITY, "Every connection to the chosen instance "
+                        + "is busy (invocation.max-connections-per-instance).");
             } catch (IOException e) {
+                if (outOfFiles(e)) { // the gateway's own exhaustion: no instance is to blame
+                    throw new InvocationFailure(PlatformError.OVERLOADED,
+                            "The gateway is out of connections; retry later.");
+                }
                 // nothing was sent: another instance may take the request
                 if (ex.retryElsewhere(++connectFailures)) {
                     continue;
@@ -71,7 +75,7 @@ final class Upstream {
             HeadReader reader = new HeadReader();
             try {
                 try {
-                    conn.out().write(RequestHeadWriter.write(ex.req(), ex.lease(), ex.id(),
+                    conn.out().write(RequestHeadWriter.write(ex.req(), ex.lease(), ex.id(), ex.clientAddress(),
                             declared, hasBody && declared.isEmpty()));
                     if (replayable != null) {
                         conn.out().write(replayable);
@@ -81,6 +85,7 @@ final class Upstream {
                     if (hasBody && replayable == null) {
                         pump = RequestBodyPump.start("fngate-body-" + ex.id(), ex.req().content().inputStream(),
                                 conn, pool, declared, ctx.settings().maxBodyBytes(), ctx.clock());
+                        ctx.watcher().watchBody(pump);
                     }
                     return new UpstreamStart(awaitHead(conn, reader, pump, sentAt), conn, pump);
                 } catch (SocketTimeoutException e) {
@@ -95,6 +100,13 @@ final class Upstream {
                             "The function instance sent an invalid HTTP response.");
                 } catch (IOException e) {
                     pool.abort(conn);
+                    if (pump != null && pump.state() == RequestBodyPump.State.TIMED_OUT) {
+                        // not stopped: the pump is blocked on the client, whose 408 must go out before its
+                        // connection closes; the exchange ends both after answering
+                        ex.readingBody(pump);
+                        throw new InvocationFailure(PlatformError.REQUEST_BODY_TIMEOUT, "The request body stopped "
+                                + "arriving: nothing for " + ctx.settings().requestBodyTimeout().toSeconds() + " s.");
+                    }
                     stop(pump);
                     if (pump != null && pump.state() == RequestBodyPump.State.TOO_LARGE) {
                         throw new InvocationFailure(PlatformError.BODY_TOO_LARGE,
@@ -110,6 +122,8 @@ final class Upstream {
                     throw new InvocationFailure(PlatformError.UPSTREAM_UNREACHABLE,
                             "The function instance closed the connection before responding.");
                 }
+            } catch (InvocationFailure | ClientGone e) {
+                throw e; // the connection and the pump were dealt with where it was thrown
             } catch (RuntimeException e) {
                 pool.abort(conn);
                 stop(pump);
@@ -139,6 +153,17 @@ final class Upstream {
                 // loop: the limit moves while the body is still being sent
             }
         }
+    }
+
+    /** Whether opening a socket failed because this process has no file descriptor left (EMFILE, ENFILE). */
+    static boolean outOfFiles(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("Too many open files") || m.contains("Too many open files in system"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void stop(RequestBodyPump pump) {

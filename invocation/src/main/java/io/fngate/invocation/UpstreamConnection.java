@@ -23,6 +23,7 @@ final class UpstreamConnection {
     private static final int BUFFER = 16 * 1024;
 
     private final Instance instance;
+    private final UpstreamPool.PerInstance owner;
     private final Socket socket;
     private final UpstreamInput in;
     private final BufferedOutputStream out;
@@ -30,14 +31,17 @@ final class UpstreamConnection {
     private volatile boolean reused;
     private volatile long idleSinceNanos;
 
-    private UpstreamConnection(Instance instance, Socket socket, UpstreamInput in, BufferedOutputStream out) {
+    private UpstreamConnection(Instance instance, UpstreamPool.PerInstance owner, Socket socket, UpstreamInput in,
+                               BufferedOutputStream out) {
         this.instance = instance;
+        this.owner = owner;
         this.socket = socket;
         this.in = in;
         this.out = out;
     }
 
-    static UpstreamConnection open(Instance instance, Duration connectTimeout) throws IOException {
+    static UpstreamConnection open(Instance instance, UpstreamPool.PerInstance owner, Duration connectTimeout)
+            throws IOException {
         // A channel's socket adaptor gives blocking streams that honour SO_TIMEOUT, and the channel itself
         // allows the non-blocking peek of isStale()
         SocketChannel channel = SocketChannel.open();
@@ -47,7 +51,7 @@ final class UpstreamConnection {
             socket.setKeepAlive(true);
             socket.connect(new InetSocketAddress(instance.host(), instance.port()),
                     (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-            return new UpstreamConnection(instance, socket,
+            return new UpstreamConnection(instance, owner, socket,
                     new UpstreamInput(socket.getInputStream(), BUFFER),
                     new BufferedOutputStream(socket.getOutputStream(), BUFFER));
         } catch (IOException e) {
@@ -91,6 +95,10 @@ final class UpstreamConnection {
 
     Instance instance() {
         return instance;
+    }
+
+    UpstreamPool.PerInstance owner() {
+        return owner;
     }
 
     UpstreamInput in() {

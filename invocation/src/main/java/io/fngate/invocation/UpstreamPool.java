@@ -7,38 +7,57 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fngate.registry.Instance;
 
 /**
- * Idle keep-alive connections per instance, most recently used first.
+ * Upstream connections per instance: idle keep-alive ones, most recently used first, and at most
+ * {@code maxPerInstance} open at once to one instance.
  * <p>
  * Nothing watches an idle connection's socket (that costs a reader per connection); instead connections idle
  * longer than {@code idleTimeout} are closed by a sweeper and never handed out, a connection is checked for a
  * close by the container when it is taken ({@link UpstreamConnection#isStale()}), and the exchange retries a
  * request without a body, or with a small one it holds, once for the remaining race (the container closing
- * just as the request is sent).
- * The pool grows with concurrency; only idle connections are capped.
+ * just as the request is sent). The sweeper also forgets instances with nothing open: instances come and go
+ * (self-registration), and their entries must not pile up.
  */
 final class UpstreamPool implements AutoCloseable {
     private final Duration connectTimeout;
     private final long idleTimeoutNanos;
     private final int maxIdlePerInstance;
-    private final ConcurrentHashMap<Instance, Idle> idle = new ConcurrentHashMap<>();
+    private final int maxPerInstance;
+    private final ConcurrentHashMap<Instance, PerInstance> instances = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final ScheduledExecutorService sweeper;
 
-    private static final class Idle {
-        final ConcurrentLinkedDeque<UpstreamConnection> connections = new ConcurrentLinkedDeque<>();
-        final AtomicInteger count = new AtomicInteger();
+    /** The connections of one instance. */
+    static final class PerInstance {
+        final ConcurrentLinkedDeque<UpstreamConnection> idle = new ConcurrentLinkedDeque<>();
+        final AtomicInteger idleCount = new AtomicInteger();
+        final Semaphore permits;
+        /** Open connections plus acquisitions in progress; changed from zero only inside the map's compute. */
+        final AtomicInteger users = new AtomicInteger();
+
+        PerInstance(int max) {
+            permits = new Semaphore(max);
+        }
     }
 
-    UpstreamPool(Duration connectTimeout, Duration idleTimeout, int maxIdlePerInstance) {
+    /** No connection to the instance could be had because {@code maxPerInstance} are open and busy. */
+    static final class Exhausted extends IOException {
+        Exhausted(String message) {
+            super(message);
+        }
+    }
+
+    UpstreamPool(Duration connectTimeout, Duration idleTimeout, int maxIdlePerInstance, int maxPerInstance) {
         this.connectTimeout = connectTimeout;
         this.idleTimeoutNanos = idleTimeout.toNanos();
         this.maxIdlePerInstance = maxIdlePerInstance;
+        this.maxPerInstance = maxPerInstance;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fngate-upstream-sweeper");
             t.setDaemon(true);
@@ -48,48 +67,83 @@ final class UpstreamPool implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * An idle connection that is still good, else a new one once fewer than {@code maxPerInstance} are open
+     * (waiting up to the connect timeout for one to close).
+     *
+     * @throws Exhausted   when the instance's connections stay all busy
+     * @throws IOException when connecting fails
+     */
     UpstreamConnection acquire(Instance instance) throws IOException {
-        Idle pool = idle.get(instance);
-        if (pool != null) {
+        PerInstance p = instances.compute(instance, (k, v) -> {
+            PerInstance got = v == null ? new PerInstance(maxPerInstance) : v;
+            got.users.incrementAndGet();
+            return got;
+        });
+        boolean handedOut = false;
+        try {
             long now = System.nanoTime();
             UpstreamConnection c;
-            while ((c = pool.connections.pollFirst()) != null) {
-                pool.count.decrementAndGet();
+            while ((c = p.idle.pollFirst()) != null) {
+                p.idleCount.decrementAndGet();
                 if (now - c.idleSinceNanos() < idleTimeoutNanos && !c.isStale()) {
-                    return c;
+                    handedOut = true;
+                    return c; // its permit and its use stay counted
                 }
                 discard(c);
             }
+            if (!p.permits.tryAcquire(connectTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new Exhausted(maxPerInstance + " connections to " + instance.authority() + " are busy");
+            }
+            try {
+                UpstreamConnection fresh = UpstreamConnection.open(instance, p, connectTimeout);
+                open.incrementAndGet();
+                handedOut = true;
+                return fresh;
+            } catch (IOException | RuntimeException e) {
+                p.permits.release();
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a connection", e);
+        } finally {
+            if (!handedOut) {
+                p.users.decrementAndGet();
+            }
         }
-        UpstreamConnection fresh = UpstreamConnection.open(instance, connectTimeout);
-        open.incrementAndGet();
-        return fresh;
     }
 
     /** Returns a connection whose last exchange ended cleanly and completely. */
     void release(UpstreamConnection connection) {
-        Idle pool = idle.computeIfAbsent(connection.instance(), i -> new Idle());
-        if (pool.count.incrementAndGet() > maxIdlePerInstance) {
-            pool.count.decrementAndGet();
+        PerInstance p = connection.owner();
+        if (p.idleCount.incrementAndGet() > maxIdlePerInstance) {
+            p.idleCount.decrementAndGet();
             discard(connection);
             return;
         }
         connection.markIdle(System.nanoTime());
-        pool.connections.addFirst(connection);
+        p.idle.addFirst(connection);
     }
 
     /** Closes a connection that will not be reused (it may already be closed). */
     void discard(UpstreamConnection connection) {
         if (connection.close()) {
-            open.decrementAndGet();
+            closed(connection);
         }
     }
 
     /** Aborts a connection in the middle of an exchange. */
     void abort(UpstreamConnection connection) {
         if (connection.abort()) {
-            open.decrementAndGet();
+            closed(connection);
         }
+    }
+
+    private void closed(UpstreamConnection connection) {
+        open.decrementAndGet();
+        connection.owner().permits.release();
+        connection.owner().users.decrementAndGet();
     }
 
     /**
@@ -99,26 +153,36 @@ final class UpstreamPool implements AutoCloseable {
         return open.get();
     }
 
+    /**
+     * @return instances the pool keeps an entry for (for tests: entries of gone instances are pruned)
+     */
+    int instancesTracked() {
+        return instances.size();
+    }
+
     private void sweep() {
         long now = System.nanoTime();
-        for (Idle pool : idle.values()) {
-            Iterator<UpstreamConnection> it = pool.connections.descendingIterator();
+        for (PerInstance p : instances.values()) {
+            Iterator<UpstreamConnection> it = p.idle.descendingIterator();
             while (it.hasNext()) {
                 UpstreamConnection c = it.next();
-                if (now - c.idleSinceNanos() >= idleTimeoutNanos && pool.connections.removeFirstOccurrence(c)) {
-                    pool.count.decrementAndGet();
+                if (now - c.idleSinceNanos() >= idleTimeoutNanos && p.idle.removeFirstOccurrence(c)) {
+                    p.idleCount.decrementAndGet();
                     discard(c);
                 }
             }
+        }
+        for (Instance i : instances.keySet()) {
+            instances.computeIfPresent(i, (k, p) -> p.users.get() == 0 ? null : p);
         }
     }
 
     @Override
     public void close() {
         sweeper.shutdownNow();
-        for (Idle pool : idle.values()) {
+        for (PerInstance p : instances.values()) {
             UpstreamConnection c;
-            while ((c = pool.connections.pollFirst()) != null) {
+            while ((c = p.idle.pollFirst()) != null) {
                 discard(c);
             }
         }

@@ -22,23 +22,39 @@ record GatewaySettings(String host, int publicPort, int adminPort, List<String> 
                        InvocationSettings invocation, DispatchSettings dispatch) {
 
     static GatewaySettings from(Config root) {
-        InvocationSettings d = InvocationSettings.defaults();
         Config inv = root.get("invocation");
         return new GatewaySettings(
                 root.get("server.host").asString().orElse("0.0.0.0"),
                 root.get("server.port").asInt().orElse(8080),
                 root.get("admin.port").asInt().orElse(9090),
                 inv.get("domains").asList(String.class).orElse(List.of()),
-                new InvocationSettings(
-                        duration(inv.get("response-start-timeout"), d.responseStartTimeout()),
-                        duration(inv.get("request-timeout"), d.requestTimeout()),
-                        size(inv.get("max-body-size"), d.maxBodyBytes()),
-                        duration(inv.get("connect-timeout"), d.connectTimeout()),
-                        duration(inv.get("upstream-idle-timeout"), d.upstreamIdleTimeout()),
-                        inv.get("max-idle-per-instance").asInt().orElse(d.maxIdlePerInstance()),
-                        duration(inv.get("sse-keep-alive"), d.sseKeepAlive()),
-                        duration(inv.get("client-write-timeout"), d.clientWriteTimeout())),
+                invocation(inv),
                 dispatch(root.get("dispatch")));
+    }
+
+    private static InvocationSettings invocation(Config inv) {
+        InvocationSettings d = InvocationSettings.defaults();
+        try {
+            return InvocationSettings.builder()
+                    .responseStartTimeout(duration(inv.get("response-start-timeout"), d.responseStartTimeout()))
+                    .requestTimeout(duration(inv.get("request-timeout"), d.requestTimeout()))
+                    .maxBodyBytes(size(inv.get("max-body-size"), d.maxBodyBytes()))
+                    .connectTimeout(duration(inv.get("connect-timeout"), d.connectTimeout()))
+                    .upstreamIdleTimeout(duration(inv.get("upstream-idle-timeout"), d.upstreamIdleTimeout()))
+                    .maxIdlePerInstance(inv.get("max-idle-per-instance").asInt().orElse(d.maxIdlePerInstance()))
+                    .maxConnectionsPerInstance(inv.get("max-connections-per-instance").asInt()
+                            .orElse(d.maxConnectionsPerInstance()))
+                    .sseKeepAlive(duration(inv.get("sse-keep-alive"), d.sseKeepAlive()))
+                    .clientWriteTimeout(duration(inv.get("client-write-timeout"), d.clientWriteTimeout()))
+                    .requestBodyTimeout(duration(inv.get("request-body-timeout"), d.requestBodyTimeout()))
+                    .responseIdleTimeout(duration(inv.get("response-idle-timeout"), d.responseIdleTimeout()))
+                    .build();
+        } catch (io.helidon.config.ConfigException e) {
+            throw new IllegalArgumentException(inv.key() + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith(inv.key().toString()) ? e
+                    : new IllegalArgumentException(inv.key() + "." + e.getMessage(), e);
+        }
     }
 
     private static DispatchSettings dispatch(Config node) {

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * <p>
  * For {@code text/event-stream} bodies, when the upstream is silent for the keep-alive interval, a comment
  * line ({@code : keep-alive}) is written, only between events. Those writes are also what notices a client
- * that went away while the container is silent.
+ * that went away while the container is silent. Any other body whose upstream is silent longer than the idle
+ * timeout ends as stalled (a container that hangs mid-body must not hold the exchange until the deadline).
  * <p>
  * Backpressure: one buffer per relay; a slow client blocks the write, which stops reads, which fills the
  * upstream socket's window, which blocks the container. Memory per stream is the buffer size.
@@ -33,6 +34,7 @@ public final class BodyRelay {
     private final Clock clock;
     private final Instant deadline;
     private final Duration keepAlive;
+    private final Duration idleTimeout;
     private final boolean eventStream;
     private final int bufferSize;
     private final Consumer<Duration> readTimeout;
@@ -41,6 +43,7 @@ public final class BodyRelay {
         this.clock = b.clock;
         this.deadline = Objects.requireNonNull(b.deadline, "deadline");
         this.keepAlive = b.keepAlive;
+        this.idleTimeout = b.idleTimeout;
         this.eventStream = b.eventStream;
         this.bufferSize = b.bufferSize;
         this.readTimeout = b.readTimeout;
@@ -69,14 +72,19 @@ public final class BodyRelay {
             if (left.isNegative() || left.isZero()) {
                 return finish(to, RelayResult.Outcome.DEADLINE, bytes);
             }
-            Duration wait = eventStream && keepAlive.compareTo(left) < 0 ? keepAlive : left;
-            readTimeout.accept(wait);
+            // an event stream waits a keep-alive interval at a time; any other body its idle timeout
+            Duration silence = eventStream ? keepAlive : idleTimeout;
+            boolean untilDeadline = silence.compareTo(left) >= 0;
+            readTimeout.accept(untilDeadline ? left : silence);
             int n;
             try {
                 n = from.read(buf);
             } catch (SocketTimeoutException idle) {
-                if (!eventStream || wait != keepAlive) {
+                if (untilDeadline) {
                     continue; // the loop head sees the deadline
+                }
+                if (!eventStream) {
+                    return new RelayResult(RelayResult.Outcome.UPSTREAM_STALLED, bytes);
                 }
                 if (boundary.betweenEvents()) {
                     try {
@@ -132,6 +140,7 @@ public final class BodyRelay {
         private Clock clock = Clock.systemUTC();
         private Instant deadline;
         private Duration keepAlive = Duration.ofSeconds(5);
+        private Duration idleTimeout = Duration.ofDays(365);
         private boolean eventStream;
         private int bufferSize = 16 * 1024;
         private Consumer<Duration> readTimeout = d -> { };
@@ -175,6 +184,19 @@ public final class BodyRelay {
                 throw new IllegalArgumentException("keepAlive: " + keepAlive + " (expected: > 0)");
             }
             this.keepAlive = keepAlive;
+            return this;
+        }
+
+        /**
+         * @param idleTimeout silence from the upstream after which a body that is not an event stream ends as
+         *                    {@link RelayResult.Outcome#UPSTREAM_STALLED} (default: none)
+         * @return this
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: > 0)");
+            }
+            this.idleTimeout = idleTimeout;
             return this;
         }
 

@@ -25,8 +25,10 @@ public record RelayResult(Outcome outcome, long bytes) {
         COMPLETED,
         /** The stream deadline passed; the client got a clean end of what was relayed so far. */
         DEADLINE,
-        /** Reading the upstream failed (reset, truncated body, idle read timeout without keep-alive). */
+        /** Reading the upstream failed (reset, truncated body). */
         UPSTREAM_FAILED,
+        /** The upstream sent nothing for longer than the idle timeout (not applied to event streams). */
+        UPSTREAM_STALLED,
         /** Writing to the client failed: the client went away. */
         CLIENT_GONE
     }

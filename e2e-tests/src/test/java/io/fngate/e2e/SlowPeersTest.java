@@ -1,0 +1,134 @@
+package io.fngate.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.fngate.registry.FunctionType;
+import io.fngate.registry.FunctionVersion;
+import io.fngate.registry.InferenceFunction;
+import io.fngate.registry.Instance;
+import io.fngate.registry.Registry;
+import io.fngate.registry.VersionStatus;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Clients that send their body too slowly and containers that stop mid-body are cut at their timeouts, and the
+ * instance's slot is free again at once.
+ */
+@Timeout(60)
+class SlowPeersTest {
+    private static final Map<String, String> FAST = Map.of("invocation.request-body-timeout", "1s",
+            "invocation.response-idle-timeout", "1s");
+
+    /** A gateway whose only instance takes one request at a time. */
+    private static TestGateway oneSlot(String url) {
+        return TestGateway.start(Registry.of(List.of(new InferenceFunction(TestGateway.FN, "echo", List.of(
+                new FunctionVersion(TestGateway.V1, List.of(Instance.parse(url)), VersionStatus.ACTIVE, "/",
+                        FunctionType.DEFAULT, 1))))), FAST);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"small", "large", "chunked"})
+    void aRequestBodyThatStopsArrivingGets408AndTheSlotIsFreedAtOnce(String kind) throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (ScriptedFunction f = new ScriptedFunction((i, head, in, out) -> {
+            seen.add(head.substring(0, head.indexOf('\r')));
+            if (head.startsWith("GET")) {
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+                return true;
+            }
+            in.transferTo(java.io.OutputStream.nullOutputStream()); // until the gateway gives up
+            return false;
+        }); TestGateway gw = oneSlot(f.url()); Socket client = new Socket("127.0.0.1", gw.port())) {
+            String host = "Host: " + TestGateway.FN + ".invocation.example.com\r\n";
+            String start = switch (kind) {
+            case "small" -> "POST /x HTTP/1.1\r\n" + host + "Content-Length: 100\r\n\r\n" + "a".repeat(10);
+            case "large" -> "POST /x HTTP/1.1\r\n" + host + "Content-Length: 1048576\r\n\r\n" + "a".repeat(200_000);
+            default -> "POST /x HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n";
+            };
+            long t0 = System.nanoTime();
+            client.getOutputStream().write(start.getBytes(StandardCharsets.ISO_8859_1));
+            client.setSoTimeout(10_000);
+            InputStream in = client.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1); // until the gateway closes
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+            assertTrue(answer.contains("application/problem+json") && answer.contains("request-body-timeout"),
+                    answer);
+            assertTrue(took >= 900 && took < 5000, "answered after " + took + " ms");
+            if (kind.equals("small")) {
+                assertEquals(List.of(), seen, "a small body is read before anything goes upstream");
+            }
+            // the slot is free: the next request is served at once
+            HttpResponse<String> next = gw.http1.send(gw.request("/next").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, next.statusCode());
+            assertEquals(0, gw.gateway.dispatcher().inFlight());
+        }
+    }
+
+    @Test
+    void aContainerThatStallsInsideItsBodyIsCutAtTheIdleTimeout() throws Exception {
+        try (ScriptedFunction f = new ScriptedFunction((i, head, in, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[10_000]);
+            out.flush();
+            try {
+                Thread.sleep(20_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }); TestGateway gw = oneSlot(f.url())) {
+            long t0 = System.nanoTime();
+            try (RawClient c = new RawClient(gw.port())) {
+                c.send("GET /x HTTP/1.1\r\nHost: " + TestGateway.FN + ".invocation.example.com\r\n\r\n");
+                // the answer started (200, 100000 bytes announced) and is then cut: the body never completes
+                try {
+                    RawClient.Response r = c.read(false);
+                    assertEquals(200, r.status());
+                    assertTrue(r.body().length < 100_000, "the cut body looked complete");
+                } catch (IOException expected) {
+                    // cut while reading: as good
+                }
+            }
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(took >= 900 && took < 5000, "cut after " + took + " ms");
+            assertEquals(0, gw.gateway.dispatcher().inFlight());
+        }
+    }
+
+    @Test
+    void aSmallBodyThatStallsIsAnswered504BeforeAnyByteIsSent() throws Exception {
+        try (ScriptedFunction f = new ScriptedFunction((i, head, in, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[100]);
+            out.flush();
+            try {
+                Thread.sleep(20_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }); TestGateway gw = oneSlot(f.url())) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = gw.http1.send(gw.request("/x").build(), HttpResponse.BodyHandlers.ofString());
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertEquals(504, r.statusCode());
+            assertTrue(r.body().contains("upstream-timeout"), r.body());
+            assertTrue(took >= 900 && took < 5000, "answered after " + took + " ms");
+        }
+    }
+}
