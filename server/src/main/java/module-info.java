@@ -12,5 +12,8 @@ module io.fngate.server {
     requires io.helidon.logging.common;
     requires jakarta.json;
     requires java.logging;
+    requires java.management;
+    requires jdk.management;
+    requires jdk.unsupported; // sun.misc.Signal: a SIGTERM that drains and exits 0
     exports io.fngate.server;
 }

@@ -17,16 +17,18 @@ import java.util.regex.Pattern;
  * The gateway as a separate JVM (for heap limits and crashes), started from this test's class path with a
  * YAML configuration; its ports are read from its startup log line.
  */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("invocation on [^ ]+:(\\d+), admin on [^ ]+:(\\d+)");
 
     private final Process process;
     private final int publicPort;
     private final int adminPort;
-    final StringBuffer output = new StringBuffer();
+    /** Everything the process printed so far (it keeps growing while the process runs). */
+    public final StringBuffer output;
 
-    private GatewayProcess(Process process, int publicPort, int adminPort) {
+    private GatewayProcess(Process process, int publicPort, int adminPort, StringBuffer output) {
         this.process = process;
+        this.output = output;
         this.publicPort = publicPort;
         this.adminPort = adminPort;
     }
@@ -47,13 +49,34 @@ final class GatewayProcess implements AutoCloseable {
         cmd.add("io.fngate.server.Main");
         cmd.add("--config");
         cmd.add(config.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        return launch(new ProcessBuilder(cmd), env);
+    }
+
+    /**
+     * The gateway exactly as users start it: {@code ./fngate run --config FILE} (module path, the script's
+     * {@code --add-opens}, heap and GC options), optionally under an open-files limit.
+     *
+     * @param fdLimit open-files limit for the process (soft and hard), or 0 for the inherited one
+     */
+    public static GatewayProcess script(String yaml, int fdLimit, java.util.Map<String, String> env) throws IOException {
+        Path config = Files.createTempFile("fngate-e2e", ".yaml");
+        Files.writeString(config, yaml);
+        Path script = Path.of("..", "fngate").toAbsolutePath().normalize();
+        String run = "exec '" + script + "' run --config '" + config + "'";
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", fdLimit > 0 ? "ulimit -n " + fdLimit + " && " + run : run);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        return launch(pb, env);
+    }
+
+    private static GatewayProcess launch(ProcessBuilder pb, java.util.Map<String, String> env) throws IOException {
+        pb.redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuffer log = new StringBuffer();
         CompletableFuture<int[]> ports = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
+        // a platform thread: a virtual one reading a pipe may wait for a carrier while the test keeps them busy
+        Thread.ofPlatform().daemon().name("gateway-output").start(() -> {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
@@ -70,25 +93,40 @@ final class GatewayProcess implements AutoCloseable {
         });
         try {
             int[] found = ports.get(60, TimeUnit.SECONDS);
-            GatewayProcess g = new GatewayProcess(p, found[0], found[1]);
-            g.output.append(log);
-            return g;
+            return new GatewayProcess(p, found[0], found[1], log);
         } catch (Exception e) {
             p.destroyForcibly();
             throw new IllegalStateException("gateway did not start: " + e.getMessage() + "\n" + log, e);
         }
     }
 
-    int publicPort() {
+    public int publicPort() {
         return publicPort;
     }
 
-    int adminPort() {
+    public int adminPort() {
         return adminPort;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
+    }
+
+    /**
+     * Sends SIGTERM (the process is the JVM itself: the script execs it). Not {@link Process#destroy()}: that also
+     * closes our end of its output, and what it prints while it drains would be lost.
+     */
+    public void terminate() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
+    /** Waits for the process to end; returns its exit code, or -1 when it did not end in time. */
+    public int awaitExit(java.time.Duration max) throws InterruptedException {
+        return process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     @Override

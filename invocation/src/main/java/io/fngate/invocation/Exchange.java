@@ -67,6 +67,9 @@ final class Exchange {
     private boolean closeConnection;
     /** A reader of the request body that may still be blocked on the client when the exchange answers. */
     private BodyReader bodyReader;
+    /** The upstream connection in use, for an abort from another thread at shutdown. */
+    private volatile UpstreamConnection upstream;
+    private volatile boolean shutdown;
 
     private int status;
     private PlatformError error;
@@ -87,6 +90,10 @@ final class Exchange {
         try {
             serve();
         } catch (InvocationFailure f) {
+            if (shutdown) {
+                answer(PlatformError.SHUTTING_DOWN, "The gateway is shutting down; retry the request.");
+                return;
+            }
             if (lease != null && (f.error() == PlatformError.UPSTREAM_UNREACHABLE
                     || f.error() == PlatformError.UPSTREAM_PROTOCOL)) {
                 lease.report(Lease.Result.FAILURE);
@@ -96,6 +103,10 @@ final class Exchange {
                 endStalledBody();
             }
         } catch (ClientGone e) {
+            if (shutdown && !res.isSent()) {
+                answer(PlatformError.SHUTTING_DOWN, "The gateway is shutting down; retry the request.");
+                return;
+            }
             outcome = InvocationRecord.Outcome.CLIENT_GONE;
         } catch (RequestException e) {
             throw e; // Helidon's own client errors (malformed request): it answers them itself
@@ -112,7 +123,31 @@ final class Exchange {
             if (lease != null) {
                 lease.close();
             }
+            if (shutdown) {
+                outcome = InvocationRecord.Outcome.SHUTDOWN;
+            }
             report();
+        }
+    }
+
+    /**
+     * From another thread, at the end of the shutdown grace period: the request stops waiting for an instance,
+     * and its upstream connection is reset, which wakes this exchange's thread wherever it waits on it.
+     */
+    void abortForShutdown() {
+        shutdown = true;
+        cancel.cancel();
+        UpstreamConnection c = upstream;
+        if (c != null) {
+            ctx.pool().abort(c);
+        }
+    }
+
+    /** The upstream connection now in use (null when none). */
+    void upstream(UpstreamConnection connection) {
+        upstream = connection;
+        if (connection != null && shutdown) {
+            ctx.pool().abort(connection); // the abort came while connecting
         }
     }
 
@@ -287,8 +322,9 @@ final class Exchange {
         res.header(HeaderNames.create("nvcf-reqid"), id.toString());
         res.header(HeaderNames.create("nvcf-status"), nvcfStatus(code));
         res.header(HeaderNames.create("Access-Control-Expose-Headers"), "nvcf-reqid");
-        if (closeConnection) {
-            res.header(HeaderNames.CONNECTION, "close"); // watching the client took bytes of a next request
+        if (closeConnection || ctx.draining()) {
+            // watching the client took bytes of a next request, or the gateway is shutting down
+            res.header(HeaderNames.CONNECTION, "close");
         }
     }
 

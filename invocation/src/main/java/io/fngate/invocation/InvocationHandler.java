@@ -25,6 +25,8 @@ public final class InvocationHandler implements Handler, AutoCloseable {
     private final Clock clock;
     private final UpstreamPool pool;
     private final ClientWatcher watcher;
+    private final java.util.Set<Exchange> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
 
     private InvocationHandler(Builder b) {
         this.router = Objects.requireNonNull(b.router, "router");
@@ -46,7 +48,51 @@ public final class InvocationHandler implements Handler, AutoCloseable {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        new Exchange(this, req, res).run();
+        Exchange exchange = new Exchange(this, req, res);
+        active.add(exchange);
+        try {
+            exchange.run();
+        } finally {
+            active.remove(exchange);
+        }
+    }
+
+    /**
+     * Starts draining: from now on every HTTP/1.1 answer carries {@code Connection: close}. Requests keep being
+     * served; the server stops taking connections.
+     */
+    public void drain() {
+        draining = true;
+    }
+
+    /**
+     * @return whether {@link #drain()} was called
+     */
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * @return requests being handled now (queued, waiting for a container or relaying its answer)
+     */
+    public int inFlight() {
+        return active.size();
+    }
+
+    /**
+     * Ends every request still running, at the end of a shutdown grace period: each is aborted upstream (the
+     * container stops working on it), answered 503 {@code shutting-down} when nothing was sent yet or cut
+     * otherwise, and recorded with the outcome {@link InvocationRecord.Outcome#SHUTDOWN}.
+     *
+     * @return how many were aborted
+     */
+    public int abortAll() {
+        int n = 0;
+        for (Exchange e : active) {
+            e.abortForShutdown();
+            n++;
+        }
+        return n;
     }
 
     /**

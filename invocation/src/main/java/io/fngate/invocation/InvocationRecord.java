@@ -54,6 +54,8 @@ public record InvocationRecord(UUID requestId,
         /** The client went away before the response ended; the upstream request was aborted. */
         CLIENT_GONE,
         /** The upstream failed after the response started; the client connection was aborted. */
-        UPSTREAM_FAILED
+        UPSTREAM_FAILED,
+        /** Still running when the shutdown grace period ended: aborted upstream and towards the client. */
+        SHUTDOWN
     }
 }

@@ -17,6 +17,8 @@ public enum PlatformError {
     REQUEST_BODY_TIMEOUT(408, "request-body-timeout", "Request body not received in time"),
     /** The request body is larger than the configured limit. */
     BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
+    /** The gateway is shutting down and its grace period ended before the container answered. */
+    SHUTTING_DOWN(503, "shutting-down", "Gateway shutting down"),
     /** The gateway itself ran out of a resource (file descriptors): not the instance's fault. */
     OVERLOADED(503, "gateway-overloaded", "Gateway overloaded"),
     /** No instance can serve the function or version. */

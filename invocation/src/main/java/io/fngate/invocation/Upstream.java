@@ -71,6 +71,7 @@ final class Upstream {
                 throw new InvocationFailure(PlatformError.UPSTREAM_UNREACHABLE,
                         "Could not connect to an instance of the function.");
             }
+            ex.upstream(conn);
             RequestBodyPump pump = null;
             HeadReader reader = new HeadReader();
             try {

@@ -1,7 +1,9 @@
 package io.fngate.server;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import io.fngate.invocation.InvocationHandler;
@@ -13,33 +15,41 @@ import io.fngate.registry.Registry;
 import io.fngate.routing.Dispatcher;
 import io.fngate.routing.Router;
 import io.helidon.config.Config;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 
 /**
- * A running gateway: the public (invocation) socket and the admin socket.
+ * A running gateway: the public (invocation) socket and the admin socket, each its own server so that one can
+ * stop or be restarted without the other.
  * <p>
  * Public socket: every request is an invocation ({@code GET /health} answers when no function is named),
- * HTTP/1.1 and HTTP/2 (h2c by prior knowledge or Upgrade). Admin socket: {@code /metrics},
- * {@code /health/live}, {@code /health/ready} and, with a {@link FunctionRegistry}, the management API under
- * {@code /v2/nvcf}.
+ * HTTP/1.1 and HTTP/2 (h2c by prior knowledge or Upgrade). Admin socket: {@code /metrics}, {@code /health/live},
+ * {@code /health/ready} and, with a {@link FunctionRegistry}, the management API under {@code /v2/nvcf}. Each is
+ * kept alive by a {@link GuardedServer}. {@link #shutdown(Duration)} drains gracefully.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
-    private static final String ADMIN = "admin";
-
     private static final String MANAGEMENT_PATH = "/v2/nvcf";
+    /** Helidon's own grace beyond ours: the gateway ends what runs late itself, with its own outcome. */
+    private static final Duration HELIDON_EXTRA_GRACE = Duration.ofSeconds(5);
 
-    private final WebServer server;
+    private final GuardedServer publicSocket;
+    private final GuardedServer admin;
     private final InvocationHandler handler;
     private final Dispatcher dispatcher;
     private final Optional<FunctionRegistry> owned;
+    private final Duration grace;
+    private volatile boolean stopped;
 
-    private Gateway(WebServer server, InvocationHandler handler, Dispatcher dispatcher,
-                    Optional<FunctionRegistry> owned) {
-        this.server = server;
+    private Gateway(GuardedServer publicSocket, GuardedServer admin, InvocationHandler handler, Dispatcher dispatcher,
+                    Optional<FunctionRegistry> owned, Duration grace) {
+        this.publicSocket = publicSocket;
+        this.admin = admin;
         this.handler = handler;
         this.dispatcher = dispatcher;
         this.owned = owned;
+        this.grace = grace;
     }
 
     /**
@@ -101,45 +111,98 @@ public final class Gateway implements AutoCloseable {
         metrics.gauge("fngate_functions", "Registered functions.", () -> registry.functions().size());
         metrics.gauge("fngate_requests_in_flight", "Requests holding an instance slot.", dispatcher::inFlight);
         metrics.gauge("fngate_requests_queued", "Requests waiting for a free instance slot.", dispatcher::queued);
-        WebServer server = WebServer.builder()
-                .host(settings.host())
-                .port(settings.publicPort())
-                // TCP_NODELAY: without it, h2c requests wait ~40 ms on delayed ACKs (helidon-notes item 1)
-                .connectionOptions(o -> o.tcpNoDelay(true))
-                .routing(r -> r.any(handler))
-                .putSocket(ADMIN, s -> s
-                        .host(settings.host())
-                        .port(settings.adminPort())
-                        .connectionOptions(o -> o.tcpNoDelay(true))
-                        .routing(r -> {
-                            r.get("/metrics", metrics)
-                                    .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
-                                    .get("/health/ready", (req, res) -> res.send("{\"status\":\"UP\"}"));
-                            if (registry instanceof FunctionRegistry managed) {
-                                r.register(MANAGEMENT_PATH, managed.managementService());
-                            }
-                        }))
-                .build()
-                .start();
-        Gateway gateway = new Gateway(server, handler, dispatcher, owned);
+        GuardedServer publicSocket;
+        try {
+            publicSocket = GuardedServer.start("public", port -> WebServer.builder()
+                    .shutdownHook(false) // the gateway drains itself (Main)
+                    .host(settings.host())
+                    .port(port)
+                    // TCP_NODELAY: without it, h2c requests wait ~40 ms on delayed ACKs (helidon-notes item 1)
+                    .connectionOptions(o -> o.tcpNoDelay(true))
+                    .maxTcpConnections(settings.maxTcpConnections())
+                    .maxConcurrentRequests(settings.maxConcurrentRequests())
+                    .shutdownGracePeriod(settings.shutdownGrace().plus(HELIDON_EXTRA_GRACE))
+                    .routing(r -> r.any(handler))
+                    .build(), settings.host(), settings.publicPort());
+        } catch (RuntimeException e) {
+            handler.close();
+            dispatcher.close();
+            throw e;
+        }
+        Gateway[] self = new Gateway[1];
+        GuardedServer admin;
+        try {
+            admin = GuardedServer.start("admin", port -> WebServer.builder()
+                    .shutdownHook(false)
+                    .host(settings.host())
+                    .port(port)
+                    .connectionOptions(o -> o.tcpNoDelay(true))
+                    .routing(r -> {
+                        r.get("/metrics", metrics)
+                                .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
+                                .get("/health/ready", (req, res) -> {
+                                    String why = self[0] == null ? "starting" : self[0].notReadyBecause();
+                                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                                    if (why.isEmpty()) {
+                                        res.send("{\"status\":\"UP\"}");
+                                    } else {
+                                        res.status(Status.SERVICE_UNAVAILABLE_503)
+                                                .send("{\"status\":\"DOWN\",\"reason\":\"" + why + "\"}");
+                                    }
+                                });
+                        if (registry instanceof FunctionRegistry managed) {
+                            r.register(MANAGEMENT_PATH, managed.managementService());
+                        }
+                    })
+                    .build(), settings.host(), settings.adminPort());
+        } catch (RuntimeException e) {
+            publicSocket.close();
+            handler.close();
+            dispatcher.close();
+            throw e;
+        }
+        Gateway gateway = new Gateway(publicSocket, admin, handler, dispatcher, owned, settings.shutdownGrace());
+        self[0] = gateway;
         LOG.info("fngate listening: invocation on " + settings.host() + ":" + gateway.publicPort()
                 + ", admin on " + settings.host() + ":" + gateway.adminPort()
-                + ", " + registry.functions().size() + " function(s)");
+                + ", " + registry.functions().size() + " function(s)"
+                + ", at most " + settings.maxTcpConnections() + " client connections");
         return gateway;
+    }
+
+    /** Why the gateway should not get traffic now; empty when it should. */
+    private String notReadyBecause() {
+        if (handler.draining()) {
+            return "draining";
+        }
+        if (!publicSocket.up()) {
+            return "public socket down";
+        }
+        if (!admin.up()) {
+            return "admin socket down";
+        }
+        return "";
+    }
+
+    /**
+     * @return whether the gateway takes traffic: its public socket accepts and it is not draining
+     */
+    public boolean ready() {
+        return notReadyBecause().isEmpty();
     }
 
     /**
      * @return the bound invocation port
      */
     public int publicPort() {
-        return server.port();
+        return publicSocket.port();
     }
 
     /**
      * @return the bound admin port
      */
     public int adminPort() {
-        return server.port(ADMIN);
+        return admin.port();
     }
 
     /**
@@ -157,14 +220,78 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Stops both sockets, closes idle upstream connections and, when the gateway opened its registry, the
-     * registry (health checks, store).
+     * @return requests being handled now
+     */
+    public int inFlight() {
+        return handler.inFlight();
+    }
+
+    /**
+     * Drains and stops, as on SIGTERM: readiness turns false at once; the public socket takes no new
+     * connection; requests in flight, streams included, run to completion within {@code grace} (HTTP/1.1 answers
+     * carry {@code Connection: close}); what still runs then is aborted upstream, answered or cut, and recorded
+     * with outcome {@code SHUTDOWN}. Then the admin socket, the dispatcher and an owned registry stop.
+     *
+     * @param grace how long requests in flight may take to finish
+     */
+    public void shutdown(Duration grace) {
+        if (stopped) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        handler.drain();
+        LOG.info("draining: " + handler.inFlight() + " request(s) in flight, grace period " + grace.toMillis() + " ms");
+        Thread stopping = Thread.ofPlatform().name("fngate-stop-public").start(publicSocket::close);
+        long end = t0 + grace.toNanos();
+        while (handler.inFlight() > 0 && System.nanoTime() < end) {
+            sleep(20);
+        }
+        if (handler.inFlight() > 0) {
+            int aborted = handler.abortAll();
+            LOG.warning("grace period over: aborted " + aborted + " request(s) still in flight");
+            long hard = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (handler.inFlight() > 0 && System.nanoTime() < hard) {
+                sleep(20);
+            }
+        }
+        try {
+            stopping.join(HELIDON_EXTRA_GRACE.plusSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("drained in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+        close();
+    }
+
+    /**
+     * @return the shutdown grace period configured ({@code server.shutdown-grace-period})
+     */
+    public Duration gracePeriod() {
+        return grace;
+    }
+
+    /**
+     * Stops both sockets at once (without draining), closes idle upstream connections and, when the gateway
+     * opened its registry, the registry (health checks, store).
      */
     @Override
     public void close() {
-        server.stop();
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        publicSocket.close();
+        admin.close();
         handler.close();
         dispatcher.close();
         owned.ifPresent(FunctionRegistry::close);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

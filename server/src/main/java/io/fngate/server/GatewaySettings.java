@@ -15,11 +15,15 @@ import io.helidon.config.Config;
  * @param publicPort invocation socket port (0 = any free port)
  * @param adminPort  admin socket port (0 = any free port)
  * @param domains    accepted invocation domains; empty accepts any
- * @param invocation limits and timeouts of the proxy path
- * @param dispatch   queueing, retries and ejection
+ * @param invocation             limits and timeouts of the proxy path
+ * @param dispatch               queueing, retries and ejection
+ * @param maxTcpConnections      client connections the public socket holds at once (more wait to be accepted)
+ * @param maxConcurrentRequests  requests the public socket handles at once (more get 503)
+ * @param shutdownGrace          how long requests in flight may take to finish on shutdown
  */
 record GatewaySettings(String host, int publicPort, int adminPort, List<String> domains,
-                       InvocationSettings invocation, DispatchSettings dispatch) {
+                       InvocationSettings invocation, DispatchSettings dispatch, int maxTcpConnections,
+                       int maxConcurrentRequests, Duration shutdownGrace) {
 
     static GatewaySettings from(Config root) {
         Config inv = root.get("invocation");
@@ -29,7 +33,23 @@ record GatewaySettings(String host, int publicPort, int adminPort, List<String> 
                 root.get("admin.port").asInt().orElse(9090),
                 inv.get("domains").asList(String.class).orElse(List.of()),
                 invocation(inv),
-                dispatch(root.get("dispatch")));
+                dispatch(root.get("dispatch")),
+                limit(root.get("server.max-tcp-connections")),
+                limit(root.get("server.max-concurrent-requests")),
+                duration(root.get("server.shutdown-grace-period"), Duration.ofSeconds(30)));
+    }
+
+    /** A connection limit: the configured one (-1: none), else one derived from the file descriptor limit. */
+    private static int limit(Config node) {
+        if (node.exists()) {
+            int v = node.asInt().orElseThrow(() -> new IllegalArgumentException(node.key() + ": not a number"));
+            if (v < -1 || v == 0) {
+                throw new IllegalArgumentException(node.key() + ": " + v + " (expected: -1 for none, or > 0)");
+            }
+            return v;
+        }
+        java.util.OptionalLong fds = FdBudget.limit();
+        return fds.isPresent() ? FdBudget.clientConnections(fds.getAsLong()) : -1;
     }
 
     private static InvocationSettings invocation(Config inv) {

@@ -77,7 +77,7 @@ public final class Main {
                     registry.dataDir(dataDir);
                 }
                 Gateway gateway = Gateway.startOwning(config, registry.build());
-                Runtime.getRuntime().addShutdownHook(new Thread(gateway::close));
+                Signals.drainOnTerm(gateway, () -> { });
             }
         } catch (IllegalArgumentException e) {
             fail("invalid configuration: " + e.getMessage());
@@ -107,10 +107,7 @@ public final class Main {
                 .environment(env)
                 .build();
         Gateway gateway = Gateway.startOwning(config, registry);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            function.stop();
-        }));
+        Signals.drainOnTerm(gateway, function::stop);
         String at = "http://localhost:" + gateway.publicPort();
         String admin = "http://localhost:" + gateway.adminPort();
         String hostHeader = DEMO_FUNCTION + ".invocation.localhost";

@@ -22,17 +22,17 @@ import com.sun.net.httpserver.HttpServer;
  * </ul>
  * {@link #startOn(String, int)} binds a given port, so a test can bring a stopped instance back.
  */
-final class CountingFunction implements AutoCloseable {
-    final String name;
-    final AtomicInteger inFlight = new AtomicInteger();
-    final AtomicInteger maxInFlight = new AtomicInteger();
-    final AtomicInteger served = new AtomicInteger();
-    final List<Integer> arrivals = new CopyOnWriteArrayList<>();
+public final class CountingFunction implements AutoCloseable {
+    public final String name;
+    public final AtomicInteger inFlight = new AtomicInteger();
+    public final AtomicInteger maxInFlight = new AtomicInteger();
+    public final AtomicInteger served = new AtomicInteger();
+    public final List<Integer> arrivals = new CopyOnWriteArrayList<>();
     /** Arrivals over several instances, when they share one list. */
-    final List<Integer> sharedArrivals;
-    final List<String> paths = new CopyOnWriteArrayList<>();
+    public final List<Integer> sharedArrivals;
+    public final List<String> paths = new CopyOnWriteArrayList<>();
     /** When each request (by its {@code n}) arrived, in {@link System#nanoTime()}. */
-    final java.util.Map<Integer, Long> arrivedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    public final java.util.Map<Integer, Long> arrivedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpServer server;
 
     private CountingFunction(String name, HttpServer server, List<Integer> sharedArrivals) {
@@ -41,15 +41,15 @@ final class CountingFunction implements AutoCloseable {
         this.sharedArrivals = sharedArrivals;
     }
 
-    static CountingFunction start(String name) throws IOException {
+    public static CountingFunction start(String name) throws IOException {
         return startOn(name, 0);
     }
 
-    static CountingFunction startOn(String name, int port) throws IOException {
+    public static CountingFunction startOn(String name, int port) throws IOException {
         return start(name, port, new CopyOnWriteArrayList<>());
     }
 
-    static CountingFunction start(String name, int port, List<Integer> sharedArrivals) throws IOException {
+    public static CountingFunction start(String name, int port, List<Integer> sharedArrivals) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         CountingFunction f = new CountingFunction(name, server, sharedArrivals);
         server.createContext("/", f::handle);
@@ -58,11 +58,11 @@ final class CountingFunction implements AutoCloseable {
         return f;
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
