@@ -34,6 +34,8 @@ final class ResponseLeg {
     private final RequestBodyPump pump;
     private final ResponseHead head;
     private final int code;
+    /** The connection went back to the pool, or was closed on purpose. */
+    private boolean settled;
 
     ResponseLeg(Exchange ex, UpstreamStart start) {
         this.ex = ex;
@@ -45,7 +47,23 @@ final class ResponseLeg {
         this.code = head.status();
     }
 
+    /**
+     * Relays the response. Whatever happens, the connection ends either back in the pool (both directions ended
+     * cleanly) or closed: an unexpected exception (a client that vanished in a way the code did not foresee)
+     * must not leak it.
+     */
     LegResult relay() {
+        try {
+            return relayOnce();
+        } finally {
+            if (!settled) {
+                pool.abort(conn);
+                Upstream.stop(pump);
+            }
+        }
+    }
+
+    private LegResult relayOnce() {
         if (code == 101) {
             pool.abort(conn);
             Upstream.stop(pump);
@@ -245,6 +263,7 @@ final class ResponseLeg {
 
     /** Returns the connection to the pool only when both directions of the exchange ended cleanly. */
     private void release(boolean reusable) {
+        settled = true;
         boolean bodySent = pump == null || pump.state() == RequestBodyPump.State.DONE;
         if (reusable && bodySent) {
             pool.release(conn);

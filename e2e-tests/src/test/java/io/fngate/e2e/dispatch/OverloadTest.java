@@ -54,7 +54,7 @@ class OverloadTest {
                         bound.acquire();
                         clients.submit(() -> {
                             try {
-                                String outcome = statusOf(g.publicPort(), "GET /work?ms=100 HTTP/1.1\r\nHost: " + FN
+                                String outcome = io.fngate.e2e.RawHttp.status(g.publicPort(), "GET /work?ms=100 HTTP/1.1\r\nHost: " + FN
                                         + ".invocation.example.com\r\nNVCF-POLL-SECONDS: 1\r\nConnection: close\r\n\r\n");
                                 outcomes.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
                                 if (!outcome.equals("200") && !outcome.equals("429") && !outcome.equals("504")) {
@@ -153,13 +153,13 @@ class OverloadTest {
     private static String mixed(int port, int kind) {
         String host = "Host: " + FN + ".invocation.example.com\r\n";
         return switch (kindName(kind)) {
-        case "ok" -> statusOf(port, "GET /work?ms=1 HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
-        case "error" -> statusOf(port, "POST /work?status=500 HTTP/1.1\r\n" + host
+        case "ok" -> io.fngate.e2e.RawHttp.status(port, "GET /work?ms=1 HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+        case "error" -> io.fngate.e2e.RawHttp.status(port, "POST /work?status=500 HTTP/1.1\r\n" + host
                 + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
         case "gone" -> leave(port, "GET /work?ms=50 HTTP/1.1\r\n" + host + "\r\n", kind % 3 * 20);
-        case "stream" -> statusOf(port, "GET /stream?events=3&gap=5 HTTP/1.1\r\n" + host
+        case "stream" -> io.fngate.e2e.RawHttp.status(port, "GET /stream?events=3&gap=5 HTTP/1.1\r\n" + host
                 + "Connection: close\r\n\r\n");
-        default -> statusOf(port, "GET /work?ms=1500 HTTP/1.1\r\n" + host
+        default -> io.fngate.e2e.RawHttp.status(port, "GET /work?ms=1500 HTTP/1.1\r\n" + host
                 + "NVCF-POLL-SECONDS: 1\r\nConnection: close\r\n\r\n");
         };
     }
@@ -174,58 +174,5 @@ class OverloadTest {
         } catch (IOException | InterruptedException e) {
             return "left";
         }
-    }
-
-    /**
-     * Sends a raw request and reads its whole answer (by its framing); returns the status, or what happened when
-     * there was no proper answer.
-     */
-    static String statusOf(int port, String raw) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(30_000);
-            OutputStream out = s.getOutputStream();
-            out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
-            String status = line(in);
-            if (status == null) {
-                return "eof";
-            }
-            long length = -1;
-            boolean chunked = false;
-            for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
-                String lower = h.toLowerCase(java.util.Locale.ROOT);
-                if (lower.startsWith("content-length:")) {
-                    length = Long.parseLong(lower.substring(15).trim());
-                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                    chunked = true;
-                }
-            }
-            if (chunked) {
-                for (long size = Long.parseLong(line(in).trim(), 16); size > 0;
-                     size = Long.parseLong(line(in).trim(), 16)) {
-                    in.readNBytes((int) size);
-                    line(in);
-                }
-            } else if (length > 0) {
-                in.readNBytes((int) length);
-            }
-            return status.length() >= 12 ? status.substring(9, 12) : "garbled: " + status;
-        } catch (java.net.SocketTimeoutException e) {
-            return "no answer in 30 s";
-        } catch (IOException | RuntimeException e) {
-            return "broken: " + e;
-        }
-    }
-
-    private static String line(java.io.InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            if (c != '\r') {
-                b.append((char) c);
-            }
-        }
-        return c < 0 && b.isEmpty() ? null : b.toString();
     }
 }
