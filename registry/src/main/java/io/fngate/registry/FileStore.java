@@ -38,11 +38,38 @@ final class FileStore implements RegistryStore {
     private final Path dir;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    /** Whether this store opened the lock (a collection shares its parent's and closes nothing). */
+    private final boolean owner;
 
-    private FileStore(Path dir, FileChannel lockChannel, FileLock lock) {
+    private FileStore(Path dir, FileChannel lockChannel, FileLock lock, boolean owner) {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.owner = owner;
+    }
+
+    static void checkCollectionName(String name) {
+        if (!name.matches("[a-z]+")) {
+            throw new IllegalArgumentException("collection: " + name + " (expected: lower-case letters)");
+        }
+    }
+
+    @Override
+    public RegistryStore collection(String name) {
+        checkCollectionName(name);
+        Path root = dir.getParent();
+        Path child = root.resolve(name);
+        try {
+            Files.createDirectories(child);
+            forceDirectory(root);
+        } catch (IOException e) {
+            throw new RegistryStoreException("cannot create " + child + ": " + e, e);
+        }
+        FileStore store = new FileStore(child, lockChannel, lock, false);
+        if (lock != null) {
+            store.removeTemporaryFiles();
+        }
+        return store;
     }
 
     static FileStore open(Path dataDir) {
@@ -81,7 +108,7 @@ final class FileStore implements RegistryStore {
             close(channel);
             throw new RegistryStoreException("cannot lock " + lockFile + ": " + e, e);
         }
-        FileStore store = new FileStore(dir, channel, lock);
+        FileStore store = new FileStore(dir, channel, lock, true);
         if (lock != null) {
             store.removeTemporaryFiles(); // never while another registry of this process may be writing
         }
@@ -148,6 +175,9 @@ final class FileStore implements RegistryStore {
 
     @Override
     public synchronized void close() {
+        if (!owner) {
+            return;
+        }
         try {
             if (lock != null) {
                 lock.release();

@@ -97,6 +97,17 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
     }
 
     /**
+     * Another collection of the registry's store, with the same durability (the gateway keeps API keys in
+     * {@code keys}); closed with the registry.
+     *
+     * @param name lower-case letters
+     * @return the collection
+     */
+    public RegistryStore collection(String name) {
+        return store.collection(name);
+    }
+
+    /**
      * Sets where the management API's instance view reads load and passive health (the dispatcher).
      *
      * @param source the dispatcher's view of instances

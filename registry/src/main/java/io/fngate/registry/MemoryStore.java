@@ -11,6 +11,13 @@ import jakarta.json.JsonObject;
  */
 final class MemoryStore implements RegistryStore {
     private final Map<UUID, JsonObject> documents = new ConcurrentHashMap<>();
+    private final Map<String, MemoryStore> collections = new ConcurrentHashMap<>();
+
+    @Override
+    public RegistryStore collection(String name) {
+        FileStore.checkCollectionName(name);
+        return collections.computeIfAbsent(name, n -> new MemoryStore());
+    }
 
     @Override
     public Map<UUID, JsonObject> load() {

@@ -74,6 +74,17 @@ public interface RegistryStore extends AutoCloseable {
     String location(UUID functionId);
 
     /**
+     * Another collection of documents in the same store, with the same guarantees: {@code <data-dir>/<name>} for
+     * the file store (under the same lock), a separate map for the memory store. The gateway keeps its API keys in
+     * {@code keys}. Closing the store releases its collections too; closing a collection does nothing.
+     *
+     * @param name lower-case letters only
+     * @return the collection
+     * @throws RegistryStoreException when its directory cannot be created
+     */
+    RegistryStore collection(String name);
+
+    /**
      * Releases the store (files, locks). Acknowledged writes are already durable.
      */
     @Override

@@ -23,6 +23,24 @@ class FileStoreTest {
     Path dir;
 
     @Test
+    void aCollectionKeepsItsDocumentsApartUnderTheSameLockAndSurvivesReopening() {
+        UUID id = UUID.randomUUID();
+        JsonObject doc = jakarta.json.Json.createObjectBuilder().add("k", "v").build();
+        try (RegistryStore store = RegistryStore.directory(dir)) {
+            RegistryStore keys = store.collection("keys");
+            keys.put(id, doc);
+            assertEquals(java.util.Map.of(), store.load(), "a collection's documents are not functions");
+            keys.close(); // a collection's close releases nothing: the store still writes
+            keys.put(UUID.randomUUID(), doc);
+        }
+        try (RegistryStore reopened = RegistryStore.directory(dir)) {
+            assertEquals(2, reopened.collection("keys").load().size());
+            assertEquals(doc, reopened.collection("keys").load().get(id));
+        }
+        assertTrue(java.nio.file.Files.exists(dir.resolve("keys").resolve(id + ".json")));
+    }
+
+    @Test
     void documentsSurviveReopening() {
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();

@@ -171,6 +171,11 @@ class RegistryCoreTest {
             }
 
             @Override
+            public RegistryStore collection(String name) {
+                return this;
+            }
+
+            @Override
             public void close() {
             }
         };
