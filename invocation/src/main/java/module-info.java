@@ -4,6 +4,7 @@
  */
 module io.fngate.invocation {
     requires transitive io.fngate.routing;
+    requires transitive io.fngate.auth;
     requires transitive io.fngate.streaming;
     requires transitive io.helidon.webserver;
     requires jakarta.json;

@@ -13,10 +13,17 @@ import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.fngate.auth.ApiKeys;
+import io.fngate.auth.AuthResult;
+import io.fngate.auth.Caller;
+import io.fngate.auth.Rejection;
+import io.fngate.auth.Scope;
 import io.fngate.registry.Instance;
 import io.fngate.routing.Cancellation;
 import io.fngate.routing.DispatchException;
+import io.fngate.routing.InvocationTarget;
 import io.fngate.routing.Lease;
+import io.fngate.routing.ParsedTarget;
 import io.fngate.routing.Route;
 import io.fngate.routing.RouteFailure;
 import io.fngate.routing.RouteResult;
@@ -56,6 +63,8 @@ final class Exchange {
     private final Set<Instance> tried = new HashSet<>(2);
 
     private String clientAddress;
+    private Caller caller = Caller.anonymous();
+    private Rejection rejection;
     private Route route;
     private Lease lease;
     /** The version of the last lease held, for the record. */
@@ -153,21 +162,30 @@ final class Exchange {
 
     private void serve() {
         clientAddress = readClientAddress();
-        RouteResult result = ctx.router().resolve(req.authority() == null ? "" : req.authority(), this::header);
+        ParsedTarget parsed = ctx.router().parse(req.authority() == null ? "" : req.authority(), this::header);
+        if (parsed instanceof RouteFailure failure && failure.kind() == RouteFailure.Kind.NO_TARGET && healthProbe()) {
+            stamp(200);
+            status = 200;
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(HEALTH);
+            return;
+        }
+        caller = authenticate();
+        if (parsed instanceof RouteFailure failure) {
+            throw routeFailure(failure);
+        }
+        InvocationTarget target = (InvocationTarget) parsed;
+        // the same answer for a function the key may not invoke and, unless it may list functions, for one that
+        // does not exist: a key cannot probe which functions exist
+        if (!caller.mayInvoke(target.functionId())) {
+            throw forbidden(target);
+        }
+        RouteResult result = ctx.router().resolve(target);
         if (result instanceof RouteFailure failure) {
-            if (failure.kind() == RouteFailure.Kind.NO_TARGET && healthProbe()) {
-                stamp(200);
-                status = 200;
-                res.header(HeaderNames.CONTENT_TYPE, "application/json");
-                res.send(HEALTH);
-                return;
+            if (failure.kind() == RouteFailure.Kind.UNKNOWN_FUNCTION && !caller.may(Scope.LIST_FUNCTIONS)) {
+                throw forbidden(target);
             }
-            throw new InvocationFailure(switch (failure.kind()) {
-                case NO_TARGET, UNKNOWN_FUNCTION -> PlatformError.FUNCTION_NOT_FOUND;
-                case MALFORMED_TARGET -> PlatformError.MALFORMED_TARGET;
-                case UNKNOWN_VERSION -> PlatformError.VERSION_NOT_FOUND;
-                case NO_INSTANCE -> PlatformError.NO_CAPACITY;
-            }, failure.detail());
+            throw routeFailure(failure);
         }
         route = (Route) result;
         Duration responseStart = responseStartTimeout();
@@ -296,6 +314,38 @@ final class Exchange {
         return (req.prologue().method() == Method.GET || head) && req.prologue().uriPath().rawPath().equals("/health");
     }
 
+    /** The caller, by its bearer key; everyone when invocations need no key. */
+    private Caller authenticate() {
+        Optional<ApiKeys> keys = ctx.keys();
+        if (keys.isEmpty() || !keys.get().invocationAuth()) {
+            return Caller.anonymous();
+        }
+        String authorization = req.headers().contains(HeaderNames.AUTHORIZATION)
+                ? req.headers().get(HeaderNames.AUTHORIZATION).get() : null;
+        AuthResult result = keys.get().authenticate(authorization);
+        if (result instanceof Caller c) {
+            return c;
+        }
+        rejection = (Rejection) result;
+        throw new InvocationFailure(PlatformError.UNAUTHORIZED, result == Rejection.UNKNOWN
+                ? "The bearer key is not valid (unknown or revoked)."
+                : "Invocations need an Authorization: Bearer <key> header.");
+    }
+
+    private static InvocationFailure forbidden(InvocationTarget target) {
+        return new InvocationFailure(PlatformError.FORBIDDEN, "The key may not invoke function "
+                + target.functionId() + ".");
+    }
+
+    private static InvocationFailure routeFailure(RouteFailure failure) {
+        return new InvocationFailure(switch (failure.kind()) {
+            case NO_TARGET, UNKNOWN_FUNCTION -> PlatformError.FUNCTION_NOT_FOUND;
+            case MALFORMED_TARGET -> PlatformError.MALFORMED_TARGET;
+            case UNKNOWN_VERSION -> PlatformError.VERSION_NOT_FOUND;
+            case NO_INSTANCE -> PlatformError.NO_CAPACITY;
+        }, failure.detail());
+    }
+
     private Optional<String> header(String lowerName) {
         return req.headers().first(HeaderNames.create(lowerName));
     }
@@ -344,6 +394,10 @@ final class Exchange {
         }
         status = kind.status();
         stamp(kind.status());
+        if (kind == PlatformError.UNAUTHORIZED) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, rejection == Rejection.UNKNOWN
+                    ? "Bearer realm=\"fngate\", error=\"invalid_token\"" : "Bearer realm=\"fngate\"");
+        }
         if (kind == PlatformError.QUEUE_FULL) {
             res.header(HeaderNames.RETRY_AFTER,
                     Long.toString(Math.max(1, ctx.dispatcher().settings().retryAfter().toSeconds())));
@@ -407,6 +461,11 @@ final class Exchange {
 
     Lease lease() {
         return lease;
+    }
+
+    /** Who made the request (for results only that key may fetch). */
+    Caller caller() {
+        return caller;
     }
 
     Instant deadline() {

@@ -3,6 +3,7 @@ package io.fngate.invocation;
 import java.time.Clock;
 import java.util.Objects;
 
+import io.fngate.auth.ApiKeys;
 import io.fngate.routing.Dispatcher;
 import io.fngate.routing.Router;
 import io.helidon.webserver.http.Handler;
@@ -20,6 +21,7 @@ import io.helidon.webserver.http.ServerResponse;
 public final class InvocationHandler implements Handler, AutoCloseable {
     private final Router router;
     private final Dispatcher dispatcher;
+    private final java.util.Optional<ApiKeys> keys;
     private final InvocationSettings settings;
     private final InvocationListener listener;
     private final Clock clock;
@@ -31,6 +33,7 @@ public final class InvocationHandler implements Handler, AutoCloseable {
     private InvocationHandler(Builder b) {
         this.router = Objects.requireNonNull(b.router, "router");
         this.dispatcher = Objects.requireNonNull(b.dispatcher, "dispatcher");
+        this.keys = java.util.Optional.ofNullable(b.keys);
         this.settings = b.settings;
         this.watcher = new ClientWatcher(settings.requestBodyTimeout());
         this.listener = b.listener;
@@ -124,6 +127,10 @@ public final class InvocationHandler implements Handler, AutoCloseable {
         return dispatcher;
     }
 
+    java.util.Optional<ApiKeys> keys() {
+        return keys;
+    }
+
     ClientWatcher watcher() {
         return watcher;
     }
@@ -146,6 +153,7 @@ public final class InvocationHandler implements Handler, AutoCloseable {
     public static final class Builder {
         private Router router;
         private Dispatcher dispatcher;
+        private ApiKeys keys;
         private InvocationSettings settings = InvocationSettings.defaults();
         private InvocationListener listener = InvocationListener.NONE;
         private Clock clock = Clock.systemUTC();
@@ -168,6 +176,16 @@ public final class InvocationHandler implements Handler, AutoCloseable {
          */
         public Builder dispatcher(Dispatcher dispatcher) {
             this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+            return this;
+        }
+
+        /**
+         * @param keys the API keys; invocations must present one when {@link ApiKeys#invocationAuth()} (default:
+         *             no keys, no check)
+         * @return this
+         */
+        public Builder keys(ApiKeys keys) {
+            this.keys = Objects.requireNonNull(keys, "keys");
             return this;
         }
 

@@ -9,6 +9,10 @@ public enum PlatformError {
     MALFORMED_TARGET(400, "malformed-target", "Malformed invocation target"),
     /** A platform request header (NVCF-POLL-SECONDS) has an invalid value. */
     BAD_REQUEST_HEADER(400, "bad-request-header", "Invalid request header"),
+    /** No credentials, or credentials that are no key (answered with {@code WWW-Authenticate: Bearer}). */
+    UNAUTHORIZED(401, "unauthorized", "Missing or invalid credentials"),
+    /** The key may not invoke that function (or, for a key that may not list functions, no such function). */
+    FORBIDDEN(403, "forbidden", "Not allowed"),
     /** No function target at all, or no such function. */
     FUNCTION_NOT_FOUND(404, "function-not-found", "Function not found"),
     /** The function exists but has no such version. */

@@ -7,7 +7,7 @@ import java.util.UUID;
 /**
  * What a request asks for: a function and, optionally, one of its versions.
  */
-public final class InvocationTarget {
+public final class InvocationTarget implements ParsedTarget {
     private final UUID functionId;
     private final UUID versionId;
 

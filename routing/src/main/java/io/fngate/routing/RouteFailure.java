@@ -8,7 +8,7 @@ import java.util.Objects;
  * @param kind   failure kind
  * @param detail a sentence for the client; never contains internals
  */
-public record RouteFailure(Kind kind, String detail) implements RouteResult {
+public record RouteFailure(Kind kind, String detail) implements RouteResult, ParsedTarget {
 
     /**
      * Checks for missing parts.

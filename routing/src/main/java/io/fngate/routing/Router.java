@@ -51,6 +51,18 @@ public final class Router {
     }
 
     /**
+     * Parses what a request names, without asking the registry.
+     *
+     * @param authority Host header or HTTP/2 {@code :authority}, port allowed
+     * @param headers   request header lookup by lower-case name
+     * @return the target, or a {@link RouteFailure} of kind NO_TARGET or MALFORMED_TARGET
+     */
+    public ParsedTarget parse(String authority, Function<String, Optional<String>> headers) {
+        TargetParser.Parsed parsed = parser.parse(authority, headers);
+        return parsed.failure() != null ? parsed.failure() : parsed.target();
+    }
+
+    /**
      * Resolves a request to a route.
      *
      * @param authority Host header or HTTP/2 {@code :authority}, port allowed

@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
+import io.fngate.auth.ApiKeys;
+import io.fngate.auth.KeyStore;
 import io.fngate.invocation.InvocationHandler;
 import io.fngate.invocation.InvocationListener;
 import io.fngate.observability.AccessLog;
@@ -40,10 +42,12 @@ public final class Gateway implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Optional<FunctionRegistry> owned;
     private final Duration grace;
+    private final ApiKeys keys;
     private volatile boolean stopped;
 
     private Gateway(GuardedServer publicSocket, GuardedServer admin, InvocationHandler handler, Dispatcher dispatcher,
-                    Optional<FunctionRegistry> owned, Duration grace) {
+                    Optional<FunctionRegistry> owned, Duration grace, ApiKeys keys) {
+        this.keys = keys;
         this.publicSocket = publicSocket;
         this.admin = admin;
         this.handler = handler;
@@ -74,22 +78,34 @@ public final class Gateway implements AutoCloseable {
      * @return the started gateway
      */
     public static Gateway start(Config root, Registry registry) {
-        return start(root, registry, Optional.empty());
+        return start(root, registry, Optional.empty(), System.getenv());
     }
 
     /** Starts a gateway that closes the registry when it is closed (or when starting fails). */
     static Gateway startOwning(Config root, FunctionRegistry registry) {
+        return startOwning(root, registry, System.getenv());
+    }
+
+    /**
+     * Starts a gateway that closes the registry when it is closed (or when starting fails).
+     *
+     * @param environment environment variables ({@code FNGATE_ADMIN_KEY})
+     */
+    static Gateway startOwning(Config root, FunctionRegistry registry, java.util.Map<String, String> environment) {
         try {
-            return start(root, registry, Optional.of(registry));
+            return start(root, registry, Optional.of(registry), environment);
         } catch (RuntimeException e) {
             registry.close();
             throw e;
         }
     }
 
-    private static Gateway start(Config root, Registry registry, Optional<FunctionRegistry> owned) {
+    private static Gateway start(Config root, Registry registry, Optional<FunctionRegistry> owned,
+                                 java.util.Map<String, String> environment) {
         Objects.requireNonNull(registry, "registry");
         GatewaySettings settings = GatewaySettings.from(root);
+        ApiKeys keys = ApiKeys.create(root, environment, registry instanceof FunctionRegistry managed
+                ? keyStore(managed.collection("keys")) : KeyStore.memory());
         GatewayMetrics metrics = GatewayMetrics.create();
         AccessLog accessLog = AccessLog.create();
         InvocationListener listeners = record -> {
@@ -103,6 +119,7 @@ public final class Gateway implements AutoCloseable {
         InvocationHandler handler = InvocationHandler.builder()
                 .router(Router.create(registry, settings.domains()))
                 .dispatcher(dispatcher)
+                .keys(keys)
                 .settings(settings.invocation())
                 .listener(listeners)
                 .build();
@@ -134,7 +151,7 @@ public final class Gateway implements AutoCloseable {
         try {
             admin = GuardedServer.start("admin", port -> WebServer.builder()
                     .shutdownHook(false)
-                    .host(settings.host())
+                    .host(settings.adminHost())
                     .port(port)
                     .connectionOptions(o -> o.tcpNoDelay(true))
                     .routing(r -> {
@@ -154,20 +171,41 @@ public final class Gateway implements AutoCloseable {
                             r.register(MANAGEMENT_PATH, managed.managementService());
                         }
                     })
-                    .build(), settings.host(), settings.adminPort());
+                    .build(), settings.adminHost(), settings.adminPort());
         } catch (RuntimeException e) {
             publicSocket.close();
             handler.close();
             dispatcher.close();
             throw e;
         }
-        Gateway gateway = new Gateway(publicSocket, admin, handler, dispatcher, owned, settings.shutdownGrace());
+        Gateway gateway = new Gateway(publicSocket, admin, handler, dispatcher, owned, settings.shutdownGrace(),
+                keys);
         self[0] = gateway;
         LOG.info("fngate listening: invocation on " + settings.host() + ":" + gateway.publicPort()
-                + ", admin on " + settings.host() + ":" + gateway.adminPort()
+                + ", admin on " + settings.adminHost() + ":" + gateway.adminPort()
                 + ", " + registry.functions().size() + " function(s)"
                 + ", at most " + settings.maxTcpConnections() + " client connections");
         return gateway;
+    }
+
+    /** The registry's {@code keys} collection, as the auth module's store of API-made keys. */
+    private static KeyStore keyStore(io.fngate.registry.RegistryStore collection) {
+        return new KeyStore() {
+            @Override
+            public java.util.Map<java.util.UUID, jakarta.json.JsonObject> load() {
+                return collection.load();
+            }
+
+            @Override
+            public void put(java.util.UUID id, jakarta.json.JsonObject document) {
+                collection.put(id, document);
+            }
+
+            @Override
+            public void delete(java.util.UUID id) {
+                collection.delete(id);
+            }
+        };
     }
 
     /** Why the gateway should not get traffic now; empty when it should. */
@@ -217,6 +255,13 @@ public final class Gateway implements AutoCloseable {
      */
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /**
+     * @return the gateway's API keys
+     */
+    public ApiKeys keys() {
+        return keys;
     }
 
     /**

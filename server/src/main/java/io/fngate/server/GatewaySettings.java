@@ -11,7 +11,8 @@ import io.helidon.config.Config;
 /**
  * The gateway's configuration keys (see README, "Configuration"), read once at start.
  *
- * @param host       address both sockets bind to
+ * @param host       address the public socket binds to
+ * @param adminHost  address the admin socket binds to (loopback unless configured)
  * @param publicPort invocation socket port (0 = any free port)
  * @param adminPort  admin socket port (0 = any free port)
  * @param domains    accepted invocation domains; empty accepts any
@@ -21,7 +22,7 @@ import io.helidon.config.Config;
  * @param maxConcurrentRequests  requests the public socket handles at once (more get 503)
  * @param shutdownGrace          how long requests in flight may take to finish on shutdown
  */
-record GatewaySettings(String host, int publicPort, int adminPort, List<String> domains,
+record GatewaySettings(String host, String adminHost, int publicPort, int adminPort, List<String> domains,
                        InvocationSettings invocation, DispatchSettings dispatch, int maxTcpConnections,
                        int maxConcurrentRequests, Duration shutdownGrace) {
 
@@ -29,6 +30,7 @@ record GatewaySettings(String host, int publicPort, int adminPort, List<String> 
         Config inv = root.get("invocation");
         return new GatewaySettings(
                 root.get("server.host").asString().orElse("0.0.0.0"),
+                root.get("admin.host").asString().orElse("127.0.0.1"),
                 root.get("server.port").asInt().orElse(8080),
                 root.get("admin.port").asInt().orElse(9090),
                 inv.get("domains").asList(String.class).orElse(List.of()),

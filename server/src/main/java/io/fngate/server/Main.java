@@ -106,27 +106,28 @@ public final class Main {
                 .store(RegistryStore.memory())
                 .environment(env)
                 .build();
-        Gateway gateway = Gateway.startOwning(config, registry);
+        Gateway gateway = Gateway.startOwning(config, registry, env);
         Signals.drainOnTerm(gateway, function::stop);
         String at = "http://localhost:" + gateway.publicPort();
         String admin = "http://localhost:" + gateway.adminPort();
         String hostHeader = DEMO_FUNCTION + ".invocation.localhost";
         System.out.println("""
 
-                fngate demo is running (bound to %s). A demo function echoes requests as JSON; /stream streams tokens.
+                fngate demo is running (bound to %1$s). A demo function echoes requests as JSON; /stream streams tokens.
+                This run's API key (every scope; invocations need it too): %2$s
+                  KEY=%2$s
                 Try:
-                  curl -i '%s/v1/echo?x=1' -H 'Host: %s' -d '{"hello":"world"}'
-                  curl -N %s/stream -H 'Host: %s' -H 'Accept: text/event-stream'
-                  curl -i %s/anything -H 'function-id: %s' -H 'function-version-id: %s'
-                  curl -i %s/ -H 'Host: 00000000-0000-0000-0000-000000000000.invocation.localhost'   # 404 problem
-                  curl -s %s/metrics | grep fngate_
-                Management API (admin key for this run: %s):
-                  curl -s %s/v2/nvcf/functions -H 'Authorization: Bearer %s'
-                  curl -s -X POST %s/v2/nvcf/functions -H 'Authorization: Bearer %s' \\
+                  curl -i '%3$s/v1/echo?x=1' -H "Authorization: Bearer $KEY" -H 'Host: %4$s' -d '{"hello":"world"}'
+                  curl -N %3$s/stream -H "Authorization: Bearer $KEY" -H 'Host: %4$s' -H 'Accept: text/event-stream'
+                  curl -i %3$s/anything -H "Authorization: Bearer $KEY" -H 'function-id: %5$s' -H 'function-version-id: %6$s'
+                  curl -i %3$s/v1/echo -H 'Host: %4$s'   # 401 problem: no key
+                  curl -s %7$s/metrics | grep fngate_
+                Management API (admin socket, this machine only):
+                  curl -s %7$s/v2/nvcf/functions -H "Authorization: Bearer $KEY"
+                  curl -s -X POST %7$s/v2/nvcf/functions -H "Authorization: Bearer $KEY" \\
                        -H 'Content-Type: application/json' -d '{"name":"my-function"}'
-                Stop with Ctrl-C.
-                """.formatted(host, at, hostHeader, at, hostHeader, at, DEMO_FUNCTION, DEMO_VERSION, at, admin,
-                key, admin, key, admin, key));
+                Stop with Ctrl-C (it drains first).
+                """.formatted(host, key, at, hostHeader, DEMO_FUNCTION, DEMO_VERSION, admin));
     }
 
     private static void fail(String message) {

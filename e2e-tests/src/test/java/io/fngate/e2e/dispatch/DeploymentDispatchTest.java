@@ -100,7 +100,8 @@ class DeploymentDispatchTest {
 
     private static CompletableFuture<HttpResponse<String>> send(Gateway g, String fn, String path) {
         return DispatchGateway.CLIENT.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.publicPort()
-                + path)).header("function-id", fn).timeout(Duration.ofSeconds(30)).build(),
+                + path)).header("function-id", fn).header("Authorization", "Bearer " + Admin.KEY)
+                .timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

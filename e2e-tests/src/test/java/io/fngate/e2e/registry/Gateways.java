@@ -45,6 +45,7 @@ public final class Gateways {
             InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.publicPort() + "/infer"))
                 .header("function-id", function.toString())
+                .header("Authorization", "Bearer " + Admin.KEY) // admin keys may invoke too
                 .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString("{}"));
         if (versionOrNull != null) {
