@@ -7,6 +7,9 @@ module io.fngate.server {
     requires io.fngate.observability;
     requires io.helidon.webserver;
     requires io.helidon.webserver.http2;
+    requires io.helidon.common.tls;
+    requires io.helidon.common.pki;
+    requires io.helidon.common.configurable;
     requires io.helidon.config.yaml;
     requires io.helidon.logging.jul;
     requires io.helidon.logging.common;

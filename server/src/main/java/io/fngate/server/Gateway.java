@@ -33,6 +33,7 @@ import io.helidon.webserver.WebServer;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
     private static final String MANAGEMENT_PATH = "/v2/nvcf";
+    private static final String PLAIN = "plain";
     /** Helidon's own grace beyond ours: the gateway ends what runs late itself, with its own outcome. */
     private static final Duration HELIDON_EXTRA_GRACE = Duration.ofSeconds(5);
 
@@ -43,6 +44,7 @@ public final class Gateway implements AutoCloseable {
     private final Optional<FunctionRegistry> owned;
     private final Duration grace;
     private final ApiKeys keys;
+    private java.util.List<TlsFiles> tls = java.util.List.of();
     private volatile boolean stopped;
 
     private Gateway(GuardedServer publicSocket, GuardedServer admin, InvocationHandler handler, Dispatcher dispatcher,
@@ -128,19 +130,35 @@ public final class Gateway implements AutoCloseable {
         metrics.gauge("fngate_functions", "Registered functions.", () -> registry.functions().size());
         metrics.gauge("fngate_requests_in_flight", "Requests holding an instance slot.", dispatcher::inFlight);
         metrics.gauge("fngate_requests_queued", "Requests waiting for a free instance slot.", dispatcher::queued);
+        Optional<TlsFiles> publicTls = TlsFiles.create("public", root.get("server.tls"));
+        Optional<TlsFiles> adminTls = TlsFiles.create("admin", root.get("admin.tls"));
+        int plainPort = root.get("server.plain-port").asInt().orElse(-1);
         GuardedServer publicSocket;
         try {
-            publicSocket = GuardedServer.start("public", port -> WebServer.builder()
-                    .shutdownHook(false) // the gateway drains itself (Main)
-                    .host(settings.host())
-                    .port(port)
-                    // TCP_NODELAY: without it, h2c requests wait ~40 ms on delayed ACKs (helidon-notes item 1)
-                    .connectionOptions(o -> o.tcpNoDelay(true))
-                    .maxTcpConnections(settings.maxTcpConnections())
-                    .maxConcurrentRequests(settings.maxConcurrentRequests())
-                    .shutdownGracePeriod(settings.shutdownGrace().plus(HELIDON_EXTRA_GRACE))
-                    .routing(r -> r.any(handler))
-                    .build(), settings.host(), settings.publicPort());
+            publicSocket = GuardedServer.start("public", port -> {
+                var b = WebServer.builder()
+                        .shutdownHook(false) // the gateway drains itself (Main)
+                        .host(settings.host())
+                        .port(port)
+                        // TCP_NODELAY: without it, h2c requests wait ~40 ms on delayed ACKs (helidon-notes item 1)
+                        .connectionOptions(o -> o.tcpNoDelay(true))
+                        .maxTcpConnections(settings.maxTcpConnections())
+                        .maxConcurrentRequests(settings.maxConcurrentRequests())
+                        .shutdownGracePeriod(settings.shutdownGrace().plus(HELIDON_EXTRA_GRACE))
+                        .routing(r -> r.any(handler));
+                // the certificate in force now: a restarted socket must not go back to the first one
+                publicTls.ifPresent(t -> b.tls(t.current()));
+                if (publicTls.isPresent() && plainPort >= 0) {
+                    // cleartext beside TLS (HTTP/1.1 and h2c), e.g. for callers inside the cluster
+                    b.putSocket(PLAIN, s -> s.host(settings.host()).port(plainPort)
+                            .connectionOptions(o -> o.tcpNoDelay(true))
+                            .maxTcpConnections(settings.maxTcpConnections())
+                            .maxConcurrentRequests(settings.maxConcurrentRequests())
+                            .shutdownGracePeriod(settings.shutdownGrace().plus(HELIDON_EXTRA_GRACE))
+                            .routing(r -> r.any(handler)));
+                }
+                return b.build();
+            }, settings.host(), settings.publicPort());
         } catch (RuntimeException e) {
             handler.close();
             dispatcher.close();
@@ -154,6 +172,7 @@ public final class Gateway implements AutoCloseable {
                     .host(settings.adminHost())
                     .port(port)
                     .connectionOptions(o -> o.tcpNoDelay(true))
+                    .update(b -> adminTls.ifPresent(t -> b.tls(t.current())))
                     .routing(r -> {
                         r.get("/metrics", metrics)
                                 .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
@@ -181,6 +200,9 @@ public final class Gateway implements AutoCloseable {
         Gateway gateway = new Gateway(publicSocket, admin, handler, dispatcher, owned, settings.shutdownGrace(),
                 keys);
         self[0] = gateway;
+        publicTls.ifPresent(t -> t.watch(tls -> publicSocket.server().reloadTls(tls)));
+        adminTls.ifPresent(t -> t.watch(tls -> admin.server().reloadTls(tls)));
+        gateway.tls = java.util.stream.Stream.of(publicTls, adminTls).flatMap(Optional::stream).toList();
         LOG.info("fngate listening: invocation on " + settings.host() + ":" + gateway.publicPort()
                 + ", admin on " + settings.adminHost() + ":" + gateway.adminPort()
                 + ", " + registry.functions().size() + " function(s)"
@@ -234,6 +256,14 @@ public final class Gateway implements AutoCloseable {
      */
     public int publicPort() {
         return publicSocket.port();
+    }
+
+    /**
+     * @return the cleartext port beside a TLS public socket ({@code server.plain-port}), when there is one
+     */
+    public Optional<Integer> plainPort() {
+        WebServer s = publicSocket.server();
+        return s.hasTls() && s.port(PLAIN) > 0 ? Optional.of(s.port(PLAIN)) : Optional.empty();
     }
 
     /**
@@ -325,6 +355,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         stopped = true;
+        tls.forEach(TlsFiles::close);
         publicSocket.close();
         admin.close();
         handler.close();
