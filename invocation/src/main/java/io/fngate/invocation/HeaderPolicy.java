@@ -15,18 +15,20 @@ import io.helidon.http.Header;
  * (Content-Length), which the gateway sets from the body it actually relays.
  * <p>
  * Dropped towards the container: Authorization (the platform's credential, not the function's), every
- * client-sent {@code NVCF-*} header (worker-owned: the gateway sends its own), {@code X-Forwarded-*} and
- * {@code Forwarded} (client claims the gateway cannot vouch for; it sets X-Forwarded-* itself), Host (the
- * container is addressed by its own authority; the original is in X-Forwarded-Host), and Expect (the
- * gateway answers 100-continue to the client itself and streams the body regardless).
+ * client-sent {@code NVCF-*} header (worker-owned: the gateway sends its own), {@code X-Forwarded-*},
+ * {@code Forwarded} and {@code X-Real-IP} (client claims the gateway cannot vouch for; it sets its own, and
+ * extends a trusted proxy's instead, see {@link TrustedProxies}), Host (the container is addressed by its own
+ * authority; the original is in X-Forwarded-Host), Expect (the gateway answers 100-continue to the client itself
+ * and streams the body regardless), and any name with an underscore: CGI and WSGI servers fold {@code _} into
+ * {@code -}, so {@code X_Forwarded_For} would become the X-Forwarded-For the gateway just set (nginx drops them
+ * too).
  */
 final class HeaderPolicy {
     private static final Set<String> HOP_BY_HOP = Set.of(
             "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
             "te", "trailer", "transfer-encoding", "upgrade", "http2-settings");
     private static final Set<String> REQUEST_DROPPED = Set.of(
-            "authorization", "host", "content-length", "expect", "forwarded",
-            "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
+            "authorization", "host", "content-length", "expect", "forwarded", "x-real-ip");
     private static final Set<String> RESPONSE_DROPPED = Set.of(
             "content-length", "nvcf-reqid", "nvcf-status");
 
@@ -53,7 +55,9 @@ final class HeaderPolicy {
         return !HOP_BY_HOP.contains(lowerName)
                 && !REQUEST_DROPPED.contains(lowerName)
                 && !lowerName.startsWith("nvcf-")
+                && !lowerName.startsWith("x-forwarded-")
                 && !lowerName.startsWith(":")
+                && lowerName.indexOf('_') < 0
                 && !connectionListed.contains(lowerName);
     }
 

@@ -20,6 +20,7 @@ import java.util.Objects;
  *                                  request is aborted
  * @param responseIdleTimeout       a response body (not an event stream) whose container sends no byte for this
  *                                  long is cut: the client's response is aborted
+ * @param trustedProxies            proxies in front whose forwarding headers are extended, not replaced
  */
 public record InvocationSettings(Duration responseStartTimeout,
                                  Duration requestTimeout,
@@ -31,7 +32,8 @@ public record InvocationSettings(Duration responseStartTimeout,
                                  Duration sseKeepAlive,
                                  Duration clientWriteTimeout,
                                  Duration requestBodyTimeout,
-                                 Duration responseIdleTimeout) {
+                                 Duration responseIdleTimeout,
+                                 TrustedProxies trustedProxies) {
 
     /** Largest {@code NVCF-POLL-SECONDS} accepted. */
     public static final int MAX_POLL_SECONDS = 3600;
@@ -48,6 +50,7 @@ public record InvocationSettings(Duration responseStartTimeout,
         positive(clientWriteTimeout, "client-write-timeout");
         positive(requestBodyTimeout, "request-body-timeout");
         positive(responseIdleTimeout, "response-idle-timeout");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
         if (maxBodyBytes < 0) {
             throw new IllegalArgumentException("max-body-size: " + maxBodyBytes + " (expected: >= 0)");
         }
@@ -100,8 +103,15 @@ public record InvocationSettings(Duration responseStartTimeout,
         private Duration clientWriteTimeout = Duration.ofSeconds(30);
         private Duration requestBodyTimeout = Duration.ofSeconds(30);
         private Duration responseIdleTimeout = Duration.ofMinutes(5);
+        private TrustedProxies trustedProxies = TrustedProxies.none();
 
         private Builder() {
+        }
+
+        /** @param v see {@link InvocationSettings#trustedProxies()} @return this */
+        public Builder trustedProxies(TrustedProxies v) {
+            trustedProxies = v;
+            return this;
         }
 
         /** @param v see {@link InvocationSettings#responseStartTimeout()} @return this */
@@ -177,7 +187,7 @@ public record InvocationSettings(Duration responseStartTimeout,
         public InvocationSettings build() {
             return new InvocationSettings(responseStartTimeout, requestTimeout, maxBodyBytes, connectTimeout,
                     upstreamIdleTimeout, maxIdlePerInstance, maxConnectionsPerInstance, sseKeepAlive,
-                    clientWriteTimeout, requestBodyTimeout, responseIdleTimeout);
+                    clientWriteTimeout, requestBodyTimeout, responseIdleTimeout, trustedProxies);
         }
     }
 }

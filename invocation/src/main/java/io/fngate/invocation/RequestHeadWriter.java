@@ -35,7 +35,7 @@ final class RequestHeadWriter {
      * @param declaredLength the client's Content-Length, when it sent one
      * @param chunked        whether the body goes upstream chunked (a body of unknown length)
      */
-    static byte[] write(ServerRequest req, Lease lease, UUID requestId, String clientAddress,
+    static byte[] write(ServerRequest req, Lease lease, UUID requestId, String clientAddress, TrustedProxies trusted,
                         OptionalLong declaredLength, boolean chunked) {
         StringBuilder b = new StringBuilder(512);
         b.append(req.prologue().method().text()).append(' ').append(target(req.prologue())).append(" HTTP/1.1\r\n");
@@ -57,12 +57,7 @@ final class RequestHeadWriter {
         if (HeaderPolicy.safeValue(lease.function().name())) {
             line(b, "NVCF-FUNCTION-NAME", lease.function().name());
         }
-        line(b, "X-Forwarded-For", clientAddress);
-        line(b, "X-Forwarded-Proto", req.isSecure() ? "https" : "http");
-        String authority = req.authority();
-        if (authority != null && !authority.isEmpty() && HeaderPolicy.safeValue(authority)) {
-            line(b, "X-Forwarded-Host", authority);
-        }
+        forwarding(b, req, clientAddress, trusted);
         if (declaredLength.isPresent()) {
             line(b, "Content-Length", Long.toString(declaredLength.getAsLong()));
         } else if (chunked) {
@@ -71,6 +66,42 @@ final class RequestHeadWriter {
         b.append("\r\n");
         return b.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
+
+    /**
+     * Who the client is, as the gateway saw it. A trusted proxy's forwarding headers are extended (its client list
+     * gets the proxy's address appended, its protocol and host stand); anyone else's were dropped and are replaced.
+     */
+    private static void forwarding(StringBuilder b, ServerRequest req, String peer, TrustedProxies trusted) {
+        String authority = req.authority();
+        String proto = req.isSecure() ? "https" : "http";
+        String host = authority != null && !authority.isEmpty() && HeaderPolicy.safeValue(authority) ? authority : null;
+        String realIp = peer;
+        String forwardedFor = peer;
+        if (trusted.trusts(peer)) {
+            List<String> chain = req.headers().all(X_FORWARDED_FOR, List::of);
+            if (!chain.isEmpty() && chain.stream().allMatch(HeaderPolicy::safeValue)) {
+                forwardedFor = String.join(", ", chain) + ", " + peer;
+                realIp = chain.getFirst().split(",")[0].strip();
+            }
+            realIp = req.headers().first(X_REAL_IP).filter(HeaderPolicy::safeValue).orElse(realIp);
+            proto = req.headers().first(X_FORWARDED_PROTO).filter(HeaderPolicy::safeValue).orElse(proto);
+            host = req.headers().first(X_FORWARDED_HOST).filter(HeaderPolicy::safeValue).orElse(host);
+            req.headers().first(FORWARDED).filter(HeaderPolicy::safeValue)
+                    .ifPresent(f -> line(b, "Forwarded", f + ", for=\"" + peer + "\""));
+        }
+        line(b, "X-Forwarded-For", forwardedFor);
+        line(b, "X-Forwarded-Proto", proto);
+        if (host != null) {
+            line(b, "X-Forwarded-Host", host);
+        }
+        line(b, "X-Real-IP", realIp);
+    }
+
+    private static final io.helidon.http.HeaderName X_FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
+    private static final io.helidon.http.HeaderName X_FORWARDED_PROTO = HeaderNames.create("X-Forwarded-Proto");
+    private static final io.helidon.http.HeaderName X_FORWARDED_HOST = HeaderNames.create("X-Forwarded-Host");
+    private static final io.helidon.http.HeaderName X_REAL_IP = HeaderNames.create("X-Real-IP");
+    private static final io.helidon.http.HeaderName FORWARDED = HeaderNames.create("Forwarded");
 
     private static void line(StringBuilder b, String name, String value) {
         b.append(name).append(": ").append(value).append("\r\n");

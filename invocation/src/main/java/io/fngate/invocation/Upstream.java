@@ -77,7 +77,7 @@ final class Upstream {
             try {
                 try {
                     conn.out().write(RequestHeadWriter.write(ex.req(), ex.lease(), ex.id(), ex.clientAddress(),
-                            declared, hasBody && declared.isEmpty()));
+                            ctx.settings().trustedProxies(), declared, hasBody && declared.isEmpty()));
                     if (replayable != null) {
                         conn.out().write(replayable);
                     }

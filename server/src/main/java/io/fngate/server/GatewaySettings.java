@@ -70,6 +70,8 @@ record GatewaySettings(String host, String adminHost, int publicPort, int adminP
                     .clientWriteTimeout(duration(inv.get("client-write-timeout"), d.clientWriteTimeout()))
                     .requestBodyTimeout(duration(inv.get("request-body-timeout"), d.requestBodyTimeout()))
                     .responseIdleTimeout(duration(inv.get("response-idle-timeout"), d.responseIdleTimeout()))
+                    .trustedProxies(io.fngate.invocation.TrustedProxies.of(inv.get("trusted-proxies")
+                            .asList(String.class).orElse(List.of())))
                     .build();
         } catch (io.helidon.config.ConfigException e) {
             throw new IllegalArgumentException(inv.key() + ": " + e.getMessage(), e);
