@@ -1,5 +1,6 @@
 package io.fngate.edge;
 
+import java.util.List;
 import java.util.Set;
 
 import io.helidon.common.buffers.BufferData;
@@ -36,7 +37,7 @@ final class EdgeSelector implements ServerConnectionSelector {
                 // (slack for what the edge adds: Host, Connection)
                 .maxPrologueLength(settings.maxRequestLine() + 64)
                 .maxHeadersSize(settings.maxHeaderBytes() + 1024)
-                .addSendListener(ResponseListener.INSTANCE)
+                .sendListeners(List.of(new ResponseListener(http1.sendListeners())))
                 .build();
         this.http1 = Http1ConnectionSelector.builder()
                 .config(h1)

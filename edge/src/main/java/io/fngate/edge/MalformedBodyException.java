@@ -12,7 +12,9 @@ import io.helidon.http.Status;
  */
 final class MalformedBodyException extends RequestException {
     MalformedBodyException(String detail) {
+        // the protected constructor skips build(), which is where Helidon fills in defaults (request, message)
         super(RequestException.builder()
+                .request(DirectHandler.TransportRequest.empty())
                 .type(DirectHandler.EventType.BAD_REQUEST)
                 .status(Status.BAD_REQUEST_400)
                 .message(detail)

@@ -67,7 +67,7 @@ final class ProblemHandler implements DirectHandler {
                 .header(NVCF_STATUS, "errored")
                 .header(EXPOSE, ProblemDetails.REQUEST_ID_HEADER)
                 .keepAlive(false);
-        if ("HEAD".equals(request.method())) {
+        if (request != null && "HEAD".equals(request.method())) {
             return builder.build();
         }
         return builder.entity(problem.toBytes()).build();

@@ -1,8 +1,12 @@
 package io.fngate.edge;
 
+import java.util.List;
+
+import io.helidon.common.buffers.BufferData;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
@@ -21,10 +25,17 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
  * Not for HTTP/2 (Helidon calls no such listener there) nor for the answers the edge writes itself.
  */
 final class ResponseListener implements Http1ConnectionListener {
-    static final ResponseListener INSTANCE = new ResponseListener();
     private static final System.Logger LOG = System.getLogger(ResponseListener.class.getName());
 
-    private ResponseListener() {
+    private final List<Http1ConnectionListener> others;
+
+    /**
+     * @param others the listener's own send listeners (Helidon's wire logging by default), called after this one:
+     *               this must be the connection's only send listener, because Helidon 4.5.0 calls none of them
+     *               when there are two ({@code Http1ConnectionListenerUtil.ListFrameListener} forwards nothing)
+     */
+    ResponseListener(List<Http1ConnectionListener> others) {
+        this.others = List.copyOf(others);
     }
 
     @Override
@@ -32,6 +43,7 @@ final class ResponseListener implements Http1ConnectionListener {
         if (ctx instanceof EdgeContext edge) {
             edge.connection().responseStatus(status.code());
         }
+        others.forEach(l -> l.status(ctx, status));
     }
 
     @Override
@@ -39,6 +51,22 @@ final class ResponseListener implements Http1ConnectionListener {
         if (ctx instanceof EdgeContext edge) {
             apply(edge.connection(), headers);
         }
+        others.forEach(l -> l.headers(ctx, headers));
+    }
+
+    @Override
+    public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+        others.forEach(l -> l.prologue(ctx, prologue));
+    }
+
+    @Override
+    public void data(ConnectionContext ctx, BufferData data) {
+        others.forEach(l -> l.data(ctx, data));
+    }
+
+    @Override
+    public void data(ConnectionContext ctx, byte[] data, int position, int length) {
+        others.forEach(l -> l.data(ctx, data, position, length));
     }
 
     private static void apply(EdgeConnection connection, Headers headers) {
