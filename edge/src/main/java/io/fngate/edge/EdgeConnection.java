@@ -291,6 +291,8 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
     /** {@code host:port} of this end of the connection, the Host of an HTTP/1.0 request that names none. */
     String localAuthority() {
         String host = original.localPeer().host();
+        int zone = host.indexOf('%'); // an IPv6 zone id is not part of a URI host
+        host = zone < 0 ? host : host.substring(0, zone);
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + original.localPeer().port();
     }
 }

@@ -112,6 +112,8 @@ final class RequestStream implements Supplier<byte[]> {
         }
         current = head;
         served++;
+        // the previous response is written completely by now: whatever it needed, this one starts unchanged
+        connection.writer().arm(Http10Writer.Body.PASS);
         if (!head.keepAlive()) {
             closing = true;
         }
