@@ -76,6 +76,11 @@ public final class Edge implements AutoCloseable {
      * discovery off, makes the edge the listener's only connection selector (HTTP/1.1 and HTTP/2 settings given
      * to the builder's {@code protocols} are kept), and sets direct handlers that answer with problems. Call it
      * after the listener's other settings.
+     * <p>
+     * Do not give the listener a {@code protocols} node in configuration: Helidon adds a selector for each such
+     * protocol when the listener is built, beside the edge's. The edge then still serves every connection (Helidon
+     * hands it the bytes it read to choose), but it no longer times a connection that sends nothing, and it logs a
+     * warning. Set HTTP/1.1 and HTTP/2 options on the builder's {@code protocols(...)} instead.
      *
      * @param listener the listener's builder
      */

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.task.InterruptableTask;
@@ -61,6 +62,12 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
         this.requests = new RequestStream(this, in, selector.settings());
         this.writer = new Http10Writer(original.dataWriter());
         this.context = new EdgeContext(this, original, requests, writer);
+        DataReader identified = original.dataReader();
+        if (identified.available() > 0) {
+            // Helidon read these to choose among several selectors: the edge is not the listener's only one
+            in.unread(identified.readBytes(identified.available()));
+            selector.notAlone();
+        }
     }
 
     @Override

@@ -19,7 +19,10 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
  * own HTTP/1.1 and HTTP/2 connections, built here from their public selectors.
  */
 final class EdgeSelector implements ServerConnectionSelector {
+    private static final System.Logger LOG = System.getLogger(EdgeSelector.class.getName());
+
     private final Edge edge;
+    private volatile boolean warned;
     private final ServerConnectionSelector http1;
     private final ServerConnectionSelector http2;
 
@@ -46,6 +49,20 @@ final class EdgeSelector implements ServerConnectionSelector {
         this.http2 = Http2ConnectionSelector.builder()
                 .http2Config(http2)
                 .build();
+    }
+
+    /**
+     * Helidon identified a connection by its first bytes before handing it to the edge: another selector sits
+     * beside this one (a {@code protocols} node in the listener's configuration adds Helidon's own). The edge still
+     * serves such connections, but cannot time a connection that sends nothing. Said once per listener.
+     */
+    void notAlone() {
+        if (!warned) {
+            warned = true;
+            LOG.log(System.Logger.Level.WARNING, "the edge is not the only connection selector of its listener (is "
+                    + "'protocols' configured for it? give those settings to the builder before Edge.applyTo): "
+                    + "connections that send nothing are not closed at the idle timeout");
+        }
     }
 
     Edge edge() {

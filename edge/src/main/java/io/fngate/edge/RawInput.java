@@ -24,6 +24,15 @@ final class RawInput {
         this.socket = socket;
     }
 
+    /** Puts bytes read by someone else before this input existed in front of what comes from the socket. */
+    void unread(byte[] bytes) {
+        byte[] joined = Arrays.copyOf(bytes, bytes.length + lim - pos);
+        System.arraycopy(buf, pos, joined, bytes.length, lim - pos);
+        buf = joined;
+        pos = 0;
+        lim = joined.length;
+    }
+
     /** @return bytes read and not consumed */
     int available() {
         return lim - pos;

@@ -78,8 +78,14 @@ class Http10Test {
             RawClient.Response r = c.send(head).read(true);
             assertEquals(200, r.status());
             assertEquals("keep-alive", r.header("connection").orElse(""));
-            RawClient.Response next = c.send("GET /n HTTP/1.0\r\nHost: h\r\n\r\n").read();
-            assertEquals("ok GET /n HTTP/1.0 host=h body=\n", next.text(), "no stray body between the two");
+            RawClient.Response next = c.send("GET /n HTTP/1.0\r\nHost: h\r\nConnection: keep-alive\r\n\r\n").read();
+            assertEquals("ok GET /n HTTP/1.0 host=h body=\n", next.text());
+            // a handler that sends an entity to HEAD: Helidon writes it, the edge drops it for the 1.0 client
+            RawClient.Response entity = c.send("HEAD /entity HTTP/1.0\r\nHost: h\r\nConnection: keep-alive\r\n\r\n")
+                    .read(true);
+            assertEquals(200, entity.status());
+            RawClient.Response last = c.send("GET /m HTTP/1.0\r\nHost: h\r\n\r\n").read();
+            assertEquals("ok GET /m HTTP/1.0 host=h body=\n", last.text(), "no stray body between the two");
         }
     }
 
