@@ -58,7 +58,8 @@ final class HeadParser {
         String version = line.substring(sp2 + 1);
         if (!(version.length() == 8 && version.startsWith("HTTP/") && Syntax.digit(version.charAt(5))
                 && version.charAt(6) == '.' && Syntax.digit(version.charAt(7)))) {
-            throw reject(EdgeProblem.MALFORMED_REQUEST_LINE, "The request line does not end with HTTP/<digit>.<digit>.");
+            throw reject(EdgeProblem.MALFORMED_REQUEST_LINE,
+                    "The request line does not end with HTTP/<digit>.<digit>.");
         }
         boolean http10 = version.equals("HTTP/1.0");
         if (!http10 && !version.equals("HTTP/1.1")) {
@@ -70,7 +71,7 @@ final class HeadParser {
                 throw reject(EdgeProblem.MALFORMED_REQUEST_LINE, "The method is not a token.");
             }
         }
-        Target target = target(method, line.substring(sp1 + 1, sp2));
+        RequestTarget target = RequestTarget.parse(method, line.substring(sp1 + 1, sp2), isHead);
         Fields fields = fields(lineEnd + 2);
         long contentLength = contentLength(fields);
         boolean chunked = chunked(fields);
@@ -82,45 +83,9 @@ final class HeadParser {
         boolean h2c = !http10 && "h2c".equals(fields.upgrade);
         boolean badH2c = h2c && fields.http2Settings != 1;
         boolean upgradeH2c = h2c && !badH2c && !chunked && contentLength <= 0;
-        boolean rewrite = http10 || target.authority != null || badH2c;
+        boolean rewrite = http10 || target.authority() != null || badH2c;
         byte[] bytes = rewrite ? rewrite(method, target, fields, host, http10, keepAlive, badH2c) : head;
         return new RequestHead(method, http10, keepAlive, contentLength, chunked, upgradeH2c, bytes);
-    }
-
-    private record Target(String origin, String authority, String scheme) {
-    }
-
-    private Target target(String method, String target) {
-        for (int i = 0; i < target.length(); i++) {
-            if (!Syntax.target(target.charAt(i))) {
-                throw reject(EdgeProblem.MALFORMED_REQUEST_TARGET, "The request target holds a fragment (#).");
-            }
-        }
-        if (target.charAt(0) == '/') {
-            return new Target(target, null, null);
-        }
-        if (target.equals("*") && method.equals("OPTIONS")) {
-            return new Target(target, null, null);
-        }
-        int sep = target.indexOf("://");
-        String scheme = sep < 0 ? "" : target.substring(0, sep).toLowerCase(Locale.ROOT);
-        if (scheme.equals("http") || scheme.equals("https")) {
-            int start = sep + 3;
-            int end = start;
-            while (end < target.length() && target.charAt(end) != '/' && target.charAt(end) != '?') {
-                end++;
-            }
-            String authority = target.substring(start, end);
-            if (authority.isEmpty() || authority.indexOf('@') >= 0 || !Syntax.authority(authority)) {
-                throw reject(EdgeProblem.MALFORMED_REQUEST_TARGET,
-                        "The absolute-form request target has no valid host[:port] (user info is not allowed).");
-            }
-            String rest = target.substring(end);
-            String origin = rest.isEmpty() ? "/" : rest.charAt(0) == '?' ? "/" + rest : rest;
-            return new Target(origin, authority, scheme);
-        }
-        throw reject(EdgeProblem.MALFORMED_REQUEST_TARGET,
-                "The request target is neither an absolute path, an absolute http(s) URI, nor * for OPTIONS.");
     }
 
     /** What the edge needs from the header fields; every line is checked on the way. */
@@ -150,7 +115,8 @@ final class HeadParser {
             while (colon < le && head[colon] != ':') {
                 if (!Syntax.tchar(head[colon])) {
                     throw reject(EdgeProblem.MALFORMED_HEADER,
-                            "A header field name holds a character that is not allowed (or whitespace before the colon).");
+                            "A header field name holds a character that is not allowed"
+                                    + " (or whitespace before the colon).");
                 }
                 colon++;
             }
@@ -163,27 +129,29 @@ final class HeadParser {
                 }
             }
             f.lines.add(new int[] {ls, colon, le});
-            field(f, text(ls, colon), text(colon + 1, le).strip());
+            field(f, ls, colon, le);
             ls = le + 2;
         }
         return f;
     }
 
-    private static void field(Fields f, String name, String value) {
-        if (name.equalsIgnoreCase("host")) {
+    /** Notes the fields the edge cares about; no string is made for the others (most of them). */
+    private void field(Fields f, int name, int colon, int end) {
+        if (is(name, colon, "host")) {
             f.hosts++;
-            f.host = value;
-        } else if (name.equalsIgnoreCase("content-length")) {
+            f.host = value(colon, end);
+        } else if (is(name, colon, "content-length")) {
             f.contentLengths++;
-            f.contentLength = value;
-        } else if (name.equalsIgnoreCase("transfer-encoding")) {
+            f.contentLength = value(colon, end);
+        } else if (is(name, colon, "transfer-encoding")) {
+            String value = value(colon, end);
             f.transferEncoding = f.transferEncoding == null ? value : f.transferEncoding + "," + value;
-        } else if (name.equalsIgnoreCase("upgrade")) {
-            f.upgrade = value;
-        } else if (name.equalsIgnoreCase("http2-settings")) {
+        } else if (is(name, colon, "upgrade")) {
+            f.upgrade = value(colon, end);
+        } else if (is(name, colon, "http2-settings")) {
             f.http2Settings++;
-        } else if (name.equalsIgnoreCase("connection")) {
-            for (String token : value.split(",")) {
+        } else if (is(name, colon, "connection")) {
+            for (String token : value(colon, end).split(",")) {
                 String t = token.strip().toLowerCase(Locale.ROOT);
                 if (t.equals("close")) {
                     f.close = true;
@@ -238,15 +206,16 @@ final class HeadParser {
     }
 
     /** @return the Host the request ends up with */
-    private String host(Fields f, Target target, boolean http10) {
+    private String host(Fields f, RequestTarget target, boolean http10) {
         if (f.hosts > 1) {
             throw reject(EdgeProblem.INVALID_HOST, "The request has more than one Host field.");
         }
-        if (target.authority != null) {
-            if (f.hosts == 1 && !sameAuthority(f.host, target.authority, target.scheme)) {
-                throw reject(EdgeProblem.HOST_MISMATCH, "The Host header names another authority than the request target.");
+        if (target.authority() != null) {
+            if (f.hosts == 1 && !target.sameAuthority(f.host)) {
+                throw reject(EdgeProblem.HOST_MISMATCH,
+                        "The Host header names another authority than the request target.");
             }
-            return target.authority;
+            return target.authority();
         }
         if (f.hosts == 0) {
             if (!http10) {
@@ -260,24 +229,10 @@ final class HeadParser {
         return f.host;
     }
 
-    /** Case-insensitive, and the scheme's default port written or not is the same authority. */
-    private static boolean sameAuthority(String host, String authority, String scheme) {
-        return normalise(host, scheme).equals(normalise(authority, scheme));
-    }
-
-    private static String normalise(String authority, String scheme) {
-        String a = authority.toLowerCase(Locale.ROOT);
-        String defaultPort = scheme.equals("https") ? ":443" : ":80";
-        if (a.endsWith(defaultPort)) {
-            return a.substring(0, a.length() - defaultPort.length());
-        }
-        return a.endsWith(":") ? a.substring(0, a.length() - 1) : a;
-    }
-
-    private byte[] rewrite(String method, Target target, Fields f, String host, boolean http10, boolean keepAlive,
-                           boolean dropUpgrade) {
+    private byte[] rewrite(String method, RequestTarget target, Fields f, String host, boolean http10,
+                           boolean keepAlive, boolean dropUpgrade) {
         Bytes out = new Bytes(head.length + 64);
-        out.append(method + " " + target.origin + " HTTP/1.1\r\n");
+        out.append(method + " " + target.origin() + " HTTP/1.1\r\n");
         for (int[] l : f.lines) {
             String name = text(l[0], l[1]).toLowerCase(Locale.ROOT);
             boolean drop = switch (name) {
@@ -305,6 +260,24 @@ final class HeadParser {
         }
         out.append("\r\n");
         return out.toArray();
+    }
+
+    /** Whether the bytes {@code from..to} are {@code name} (lower case), ignoring ASCII case. */
+    private boolean is(int from, int to, String name) {
+        if (to - from != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            int b = head[from + i];
+            if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String value(int colon, int end) {
+        return text(colon + 1, end).strip();
     }
 
     private int crlf(int from) {

@@ -60,11 +60,13 @@ final class HeadReader {
             }
             byte b = in.read();
             if (cr && b != '\n') {
-                throw new Rejected(EdgeProblem.MALFORMED_LINE_ENDING, "A CR in the request head is not followed by LF.");
+                throw new Rejected(EdgeProblem.MALFORMED_LINE_ENDING,
+                        "A CR in the request head is not followed by LF.");
             }
             if (b == '\n') {
                 if (!cr) {
-                    throw new Rejected(EdgeProblem.MALFORMED_LINE_ENDING, "Lines of the request head must end with CR LF.");
+                    throw new Rejected(EdgeProblem.MALFORMED_LINE_ENDING,
+                            "Lines of the request head must end with CR LF.");
                 }
                 cr = false;
                 head.append(b);

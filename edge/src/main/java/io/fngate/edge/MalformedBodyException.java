@@ -11,6 +11,8 @@ import io.helidon.http.Status;
  * after the answer because the request boundary is lost. Recognise it with {@link Edge#isMalformedBody(Throwable)}.
  */
 final class MalformedBodyException extends RequestException {
+    private static final long serialVersionUID = 1L;
+
     MalformedBodyException(String detail) {
         // the protected constructor skips build(), which is where Helidon fills in defaults (request, message)
         super(RequestException.builder()

@@ -5,6 +5,8 @@ package io.fngate.edge;
  * of reaching Helidon. Carries no stack trace: it is control flow, raised by whoever sends a malformed head.
  */
 final class Rejected extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final transient EdgeProblem problem;
     private final String detail;
     private final boolean head;

@@ -19,6 +19,8 @@ import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Pass counts are printed and written to {@code target/h2spec/summary.txt}.
  */
 class H2specTest {
-    private static final Pattern SUMMARY = Pattern.compile("(\\d+) tests, (\\d+) passed, (\\d+) skipped, (\\d+) failed");
+    private static final Pattern SUMMARY =
+            Pattern.compile("(\\d+) tests, (\\d+) passed, (\\d+) skipped, (\\d+) failed");
     /**
      * 6.9.2/1 (a SETTINGS_INITIAL_WINDOW_SIZE change must resize the windows of open streams): Helidon 4.5.0 resizes
      * only the streams it sees OPEN or HALF_CLOSED_REMOTE at that instant ({@code Http2Connection}, applying client
@@ -84,6 +87,7 @@ class H2specTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void h2cPassesH2spec() throws Exception {
         try (TestServer server = TestServer.start()) {
             assertAllPass("h2c", server.port(), List.of());
@@ -91,6 +95,7 @@ class H2specTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void tlsPassesH2spec() throws Exception {
         try (TestServer server = TestServer.tls(TestTls.get().serverTls())) {
             assertAllPass("tls", server.port(), List.of("-t", "-k"));

@@ -61,7 +61,8 @@ class HeadParserTest {
 
     @Test
     void refusalsExplainThemselves() {
-        assertDetail("Header line folding (obs-fold) is not allowed.", "GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n");
+        assertDetail("Header line folding (obs-fold) is not allowed.",
+                "GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n");
         assertDetail("The request has both Content-Length and Transfer-Encoding.",
                 "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\n");
         Rejected head = assertThrows(Rejected.class, () -> parse("HEAD / HTTP/1.1\r\n\r\n"));

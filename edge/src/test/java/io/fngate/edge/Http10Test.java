@@ -93,7 +93,8 @@ class Http10Test {
     void expectAndUpgradeAreIgnored() {
         try (RawClient c = new RawClient(server.port())) {
             // RFC 9110 10.1.1: no 100 Continue to HTTP/1.0; 7.8: an HTTP/1.0 Upgrade is ignored
-            c.send("POST /e HTTP/1.0\r\nHost: h\r\nExpect: 100-continue\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n"
+            c.send("POST /e HTTP/1.0\r\nHost: h\r\nExpect: 100-continue\r\nUpgrade: h2c\r\n"
+                    + "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n"
                     + "Content-Length: 2\r\n\r\nhi");
             RawClient.Response r = c.read();
             assertEquals(200, r.status(), r.statusLine());

@@ -54,7 +54,8 @@ class Http10WriterTest {
     @Test
     void dechunksAtEverySplit() {
         for (int split = 1; split <= CHUNKED.length(); split++) {
-            assertEquals(HEAD + "one two three\n", written(Http10Writer.Body.DECHUNK, CHUNKED, split), "split " + split);
+            assertEquals(HEAD + "one two three\n", written(Http10Writer.Body.DECHUNK, CHUNKED, split),
+                    "split " + split);
         }
     }
 

@@ -19,7 +19,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * with the right status and label, the connection is closed after it, and the handler saw nothing.
  * Cases run concurrently: each waits up to the edge's one-second linger for the close.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class StrictHttpTest {
     private static final String H = "Host: example.com\r\n";
 
@@ -76,8 +75,10 @@ class StrictHttpTest {
                         "malformed-header"),
                 arguments("control character in a value", "GET / HTTP/1.1\r\n" + H + "X-A: a\u0001b\r\n\r\n", 400,
                         "malformed-header"),
-                arguments("NUL in a value", "GET / HTTP/1.1\r\n" + H + "X-A: a\u0000b\r\n\r\n", 400, "malformed-header"),
-                arguments("DEL in a value", "GET / HTTP/1.1\r\n" + H + "X-A: a\u007fb\r\n\r\n", 400, "malformed-header"),
+                arguments("NUL in a value", "GET / HTTP/1.1\r\n" + H + "X-A: a\u0000b\r\n\r\n", 400,
+                        "malformed-header"),
+                arguments("DEL in a value", "GET / HTTP/1.1\r\n" + H + "X-A: a\u007fb\r\n\r\n", 400,
+                        "malformed-header"),
                 arguments("control character in a name", "GET / HTTP/1.1\r\n" + H + "X\u0001A: a\r\n\r\n", 400,
                         "malformed-header"),
                 arguments("line without colon", "GET / HTTP/1.1\r\n" + H + "X-A\r\n\r\n", 400, "malformed-header"),
@@ -110,7 +111,8 @@ class StrictHttpTest {
                 arguments("two Hosts", "GET / HTTP/1.1\r\n" + H + H + "\r\n", 400, "invalid-host"),
                 arguments("empty Host", "GET / HTTP/1.1\r\nHost:\r\n\r\n", 400, "invalid-host"),
                 arguments("Host with a path", "GET / HTTP/1.1\r\nHost: example.com/x\r\n\r\n", 400, "invalid-host"),
-                arguments("Host with a bad port", "GET / HTTP/1.1\r\nHost: example.com:8o\r\n\r\n", 400, "invalid-host"));
+                arguments("Host with a bad port", "GET / HTTP/1.1\r\nHost: example.com:8o\r\n\r\n", 400,
+                        "invalid-host"));
     }
 
     /** {@code count} header fields {@code X-Hn} with values of {@code size} bytes. */
@@ -123,6 +125,7 @@ class StrictHttpTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @Execution(ExecutionMode.CONCURRENT)
     @MethodSource("cases")
     void refusedByTheEdge(String name, String request, int status, String label) {
         try (TestServer server = TestServer.start(); RawClient client = new RawClient(server.port())) {
@@ -135,6 +138,7 @@ class StrictHttpTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @Execution(ExecutionMode.CONCURRENT)
     @MethodSource("headCases")
     void headRequestsGetNoBody(String name, String request, int status, String label) {
         try (TestServer server = TestServer.start(); RawClient client = new RawClient(server.port())) {

@@ -17,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Slow and silent peers against a head timeout of 1 s and an idle timeout of 2 s (the watchdog ticks every
  * 100 ms, so each deadline is met within about 0.1 s). The tests only wait, so they run concurrently.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class TimeoutTest {
     private static final Duration HEAD = Duration.ofSeconds(1);
     private static final Duration IDLE = Duration.ofSeconds(2);
@@ -44,6 +43,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void partialHeadIsA408AtTheHeadTimeout() {
         try (RawClient c = new RawClient(server.port())) {
             long start = System.nanoTime();
@@ -56,6 +56,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void dripFedHeadIsA408AtTheHeadTimeoutFromItsFirstByte() throws Exception {
         try (RawClient c = new RawClient(server.port())) {
             Thread.sleep(500); // idle time before the first byte does not count
@@ -78,6 +79,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void silentConnectionIsClosedAtTheIdleTimeoutNotTheHeadTimeout() {
         try (RawClient c = new RawClient(server.port())) {
             long start = System.nanoTime();
@@ -87,6 +89,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void keepAliveIdleIsNotHeadTimeAndEndsAtTheIdleTimeout() throws Exception {
         try (RawClient c = new RawClient(server.port())) {
             assertEquals(200, c.send(GET).read().status());
@@ -99,6 +102,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void secondHeadIsTimedFromItsOwnFirstByte() throws Exception {
         try (RawClient c = new RawClient(server.port())) {
             assertEquals(200, c.send(GET).read().status());
@@ -111,6 +115,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void idleHttp2ConnectionIsNotCutByTheHeadTimeout() throws Exception {
         try (H2Client h2 = new H2Client(server.port())) {
             assertEquals("ok GET /a HTTP/2.0 host=example.com body=\n", h2.get("/a", "example.com").body());
@@ -123,6 +128,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void slowResponseIsNotIdle() {
         try (RawClient c = new RawClient(server.port())) {
             // the handler takes longer than both timeouts: the edge does not time a request being served
