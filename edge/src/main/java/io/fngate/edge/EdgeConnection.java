@@ -116,8 +116,10 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
 
     private void http2(ServerConnection connection) {
         http2 = connection;
-        http2Busy = System.nanoTime();
-        state.set(new State(Phase.H2, http2Busy));
+        long now = System.nanoTime();
+        http2Busy = now;
+        // unless the head timeout struck while the preface came in (then the watchdog closes at its deadline)
+        state.updateAndGet(s -> s.phase == Phase.LINGER ? s : new State(Phase.H2, now));
     }
 
     /** Whether Helidon's HTTP/1.1 connection is reading a request head (its only interruptible state). */
