@@ -72,6 +72,19 @@ public final class Edge implements AutoCloseable {
     }
 
     /**
+     * Creates an edge and installs it on one listener; shorthand for {@link #create} and {@link #applyTo}.
+     *
+     * @param listener the listener's builder, its other settings made
+     * @param settings limits and timeouts
+     * @return the edge (to drain, and to close after the server stopped)
+     */
+    public static Edge install(ListenerConfig.BuilderBase<?, ?> listener, EdgeSettings settings) {
+        Edge edge = create(settings);
+        edge.applyTo(listener);
+        return edge;
+    }
+
+    /**
      * Installs the edge on a listener (the server's default listener, or a named socket): turns protocol
      * discovery off, makes the edge the listener's only connection selector (HTTP/1.1 and HTTP/2 settings given
      * to the builder's {@code protocols} are kept), and sets direct handlers that answer with problems. Call it

@@ -75,10 +75,9 @@ class ListenerSetupTest {
             }
         };
         logger.addHandler(handler);
-        try (Edge edge = Edge.create(EdgeSettings.create())) {
-            WebServerConfig.Builder builder = WebServer.builder().config(config)
-                    .routing(r -> r.any((req, res) -> res.send("edge " + Edge.wireVersion(req) + "\n")));
-            edge.applyTo(builder);
+        WebServerConfig.Builder builder = WebServer.builder().config(config)
+                .routing(r -> r.any((req, res) -> res.send("edge " + Edge.wireVersion(req) + "\n")));
+        try (Edge edge = Edge.install(builder, EdgeSettings.create())) {
             WebServer server = builder.build().start();
             try (RawClient c = new RawClient(server.port())) {
                 // Helidon reads the first bytes to choose, then hands them over (logged as a warning)

@@ -49,9 +49,10 @@ final class TestServer implements AutoCloseable {
                             throw new IllegalStateException("secret internals");
                         })
                         .any(this::echo));
-        extra.accept(builder);
-        edge.applyTo(builder);
-        this.server = builder.build().start();
+        this.server = builder.update(extra)
+                .update(edge::applyTo) // as a server would install it: last
+                .build()
+                .start();
     }
 
     static TestServer start() {
