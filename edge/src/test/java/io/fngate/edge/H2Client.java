@@ -1,0 +1,127 @@
+package io.fngate.edge;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The smallest HTTP/2 client that can speak to the edge by prior knowledge (cleartext): the preface, GETs with
+ * literal HPACK headers (no Huffman, no table), frames read until the stream ends. Enough to prove that h2c by
+ * prior knowledge reaches the handler and that its connection is timed as HTTP/2, not as HTTP/1.
+ */
+final class H2Client implements AutoCloseable {
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int DATA = 0;
+    private static final int HEADERS = 1;
+    private static final int SETTINGS = 4;
+    private static final int GOAWAY = 7;
+
+    /** @param status the first byte of the response's header block (0x88 is the static entry ":status 200") */
+    record Reply(int status, String body) {
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private int nextStream = 1;
+
+    H2Client(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(5000);
+        socket.setTcpNoDelay(true);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        out.write(PREFACE);
+        frame(SETTINGS, 0, 0, new byte[0]);
+    }
+
+    Reply get(String path, String authority) {
+        try {
+            int stream = nextStream;
+            nextStream += 2;
+            ByteArrayOutputStream block = new ByteArrayOutputStream();
+            block.write(0x82); // :method GET
+            block.write(0x86); // :scheme http
+            literal(block, 4, path); // :path
+            literal(block, 1, authority); // :authority
+            frame(HEADERS, 0x5, stream, block.toByteArray()); // END_STREAM | END_HEADERS
+            int status = -1;
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            while (true) {
+                int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+                int type = in.readUnsignedByte();
+                int flags = in.readUnsignedByte();
+                int id = in.readInt() & 0x7fffffff;
+                byte[] payload = new byte[length];
+                in.readFully(payload);
+                if (type == SETTINGS && (flags & 1) == 0) {
+                    frame(SETTINGS, 1, 0, new byte[0]); // ACK
+                } else if (type == GOAWAY) {
+                    throw new IllegalStateException("GOAWAY " + new String(payload, StandardCharsets.ISO_8859_1));
+                } else if (id == stream && type == HEADERS) {
+                    status = payload[(flags & 0x20) != 0 ? 5 : 0] & 0xff; // skip PRIORITY fields if present
+                } else if (id == stream && type == DATA) {
+                    body.write(payload);
+                }
+                if (id == stream && (type == DATA || type == HEADERS) && (flags & 1) != 0) {
+                    return new Reply(status, body.toString(StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the server closes the connection within {@code time} (frames it sends meanwhile are skipped). */
+    boolean closedWithin(Duration time) {
+        long deadline = System.nanoTime() + time.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                if (in.read() < 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (EOFException | SocketException e) {
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void literal(ByteArrayOutputStream block, int nameIndex, String value) {
+        byte[] v = value.getBytes(StandardCharsets.US_ASCII);
+        block.write(nameIndex); // literal without indexing, indexed name (4-bit prefix)
+        block.write(v.length); // no Huffman; values here are shorter than 127
+        block.writeBytes(v);
+    }
+
+    private void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+        byte[] header = {(byte) (payload.length >> 16), (byte) (payload.length >> 8), (byte) payload.length,
+                (byte) type, (byte) flags, (byte) (stream >> 24), (byte) (stream >> 16), (byte) (stream >> 8),
+                (byte) stream};
+        out.write(header);
+        out.write(payload);
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closed
+        }
+    }
+}
