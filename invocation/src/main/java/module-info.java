@@ -5,6 +5,7 @@
 module io.fngate.invocation {
     requires transitive io.fngate.routing;
     requires transitive io.fngate.auth;
+    requires io.fngate.edge;
     requires transitive io.fngate.streaming;
     requires transitive io.helidon.webserver;
     requires jakarta.json;

@@ -5,6 +5,7 @@
 module io.fngate.server {
     requires io.fngate.invocation;
     requires io.fngate.observability;
+    requires io.fngate.edge;
     requires io.helidon.webserver;
     requires io.helidon.webserver.http2;
     requires io.helidon.common.tls;

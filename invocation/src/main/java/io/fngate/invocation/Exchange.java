@@ -111,6 +111,10 @@ final class Exchange {
             if (f.error() == PlatformError.REQUEST_BODY_TIMEOUT) {
                 endStalledBody();
             }
+            if (f.error() == PlatformError.MALFORMED_BODY && req.prologue().protocolVersion().startsWith("1")) {
+                // the rest of the body can never be told from a next request
+                throw new CloseConnectionException("request " + id + ": malformed request body");
+            }
         } catch (ClientGone e) {
             if (shutdown && !res.isSent()) {
                 answer(PlatformError.SHUTTING_DOWN, "The gateway is shutting down; retry the request.");

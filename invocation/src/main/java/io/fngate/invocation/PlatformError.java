@@ -19,6 +19,8 @@ public enum PlatformError {
     VERSION_NOT_FOUND(404, "version-not-found", "Function version not found"),
     /** The client stopped sending its request body for longer than the request-body timeout. */
     REQUEST_BODY_TIMEOUT(408, "request-body-timeout", "Request body not received in time"),
+    /** The request body broke its own framing (a bad chunk): the client's fault; the connection is closed. */
+    MALFORMED_BODY(400, "malformed-body", "Malformed request body"),
     /** The request body is larger than the configured limit. */
     BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
     /** The gateway is shutting down and its grace period ended before the container answered. */

@@ -1,36 +1,23 @@
 package io.fngate.invocation;
 
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.UUID;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
-import jakarta.json.JsonWriterFactory;
+import io.fngate.edge.ProblemDetails;
 
 /**
- * Writes platform errors as {@code application/problem+json} (RFC 9457). The one place errors become bytes.
+ * Writes platform errors as {@code application/problem+json} (RFC 9457) with the edge's {@link ProblemDetails}:
+ * the one place invocation errors become bytes.
  */
 final class Problems {
-    private static final JsonWriterFactory WRITERS = Json.createWriterFactory(Map.of());
-
     private Problems() {
     }
 
     static byte[] body(PlatformError error, String detail, UUID requestId) {
-        StringWriter out = new StringWriter();
-        WRITERS.createWriter(out).writeObject(Json.createObjectBuilder()
-                .add("type", error.type())
-                .add("title", error.title())
-                .add("status", error.status())
-                .add("detail", detail)
-                .add("instance", "urn:uuid:" + requestId)
-                .add("requestId", requestId.toString())
-                .build());
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        // the same writer as the edge's own answers: one problem shape for every platform error
+        return new ProblemDetails(error.status(), error.label(), error.title(), detail, requestId).toBytes();
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.OptionalLong;
  * container never takes a truncated body for a complete one.
  */
 final class RequestBodyPump implements Runnable, BodyReader {
-    enum State { RUNNING, DONE, TOO_LARGE, CLIENT_GONE, UPSTREAM_GONE, TIMED_OUT }
+    enum State { RUNNING, DONE, TOO_LARGE, CLIENT_GONE, UPSTREAM_GONE, TIMED_OUT, MALFORMED }
 
     private static final int BUFFER = 64 * 1024;
 
@@ -68,8 +68,9 @@ final class RequestBodyPump implements Runnable, BodyReader {
                 try {
                     n = from.read(buf);
                 } catch (IOException | RuntimeException e) {
-                    // Helidon reports a departed client as IOException or an unchecked data-reader exception
-                    end(State.CLIENT_GONE);
+                    // Helidon reports a departed client as IOException or an unchecked data-reader exception; the
+                    // edge reports a body that breaks its chunked framing
+                    end(io.fngate.edge.Edge.isMalformedBody(e) ? State.MALFORMED : State.CLIENT_GONE);
                     return;
                 } finally {
                     readingSince = 0;

@@ -101,6 +101,11 @@ final class Upstream {
                             "The function instance sent an invalid HTTP response.");
                 } catch (IOException e) {
                     pool.abort(conn);
+                    if (pump != null && pump.state() == RequestBodyPump.State.MALFORMED) {
+                        stop(pump);
+                        throw new InvocationFailure(PlatformError.MALFORMED_BODY,
+                                "The request body is not valid chunked encoding.");
+                    }
                     if (pump != null && pump.state() == RequestBodyPump.State.TIMED_OUT) {
                         // not stopped: the pump is blocked on the client, whose 408 must go out before its
                         // connection closes; the exchange ends both after answering

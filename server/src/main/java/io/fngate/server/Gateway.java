@@ -8,6 +8,8 @@ import java.util.logging.Logger;
 
 import io.fngate.auth.ApiKeys;
 import io.fngate.auth.KeyStore;
+import io.fngate.edge.Edge;
+import io.fngate.edge.EdgeSettings;
 import io.fngate.invocation.InvocationHandler;
 import io.fngate.invocation.InvocationListener;
 import io.fngate.observability.AccessLog;
@@ -44,12 +46,14 @@ public final class Gateway implements AutoCloseable {
     private final Optional<FunctionRegistry> owned;
     private final Duration grace;
     private final ApiKeys keys;
+    private final Edge edge;
     private java.util.List<TlsFiles> tls = java.util.List.of();
     private volatile boolean stopped;
 
     private Gateway(GuardedServer publicSocket, GuardedServer admin, InvocationHandler handler, Dispatcher dispatcher,
-                    Optional<FunctionRegistry> owned, Duration grace, ApiKeys keys) {
+                    Optional<FunctionRegistry> owned, Duration grace, ApiKeys keys, Edge edge) {
         this.keys = keys;
+        this.edge = edge;
         this.publicSocket = publicSocket;
         this.admin = admin;
         this.handler = handler;
@@ -133,6 +137,9 @@ public final class Gateway implements AutoCloseable {
         Optional<TlsFiles> publicTls = TlsFiles.create("public", root.get("server.tls"));
         Optional<TlsFiles> adminTls = TlsFiles.create("admin", root.get("admin.tls"));
         int plainPort = root.get("server.plain-port").asInt().orElse(-1);
+        // every public connection goes through the edge: strict HTTP, HTTP/1.0, head and idle timeouts, a
+        // Connection: close that closes, problem+json for whatever Helidon answers by itself
+        Edge edge = Edge.create(EdgeSettings.create(root.get("server.edge")));
         GuardedServer publicSocket;
         try {
             publicSocket = GuardedServer.start("public", port -> {
@@ -148,6 +155,7 @@ public final class Gateway implements AutoCloseable {
                         .routing(r -> r.any(handler));
                 // the certificate in force now: a restarted socket must not go back to the first one
                 publicTls.ifPresent(t -> b.tls(t.current()));
+                edge.applyTo(b); // last: it reads the listener's protocol settings
                 if (publicTls.isPresent() && plainPort >= 0) {
                     // cleartext beside TLS (HTTP/1.1 and h2c), e.g. for callers inside the cluster
                     b.putSocket(PLAIN, s -> s.host(settings.host()).port(plainPort)
@@ -155,11 +163,13 @@ public final class Gateway implements AutoCloseable {
                             .maxTcpConnections(settings.maxTcpConnections())
                             .maxConcurrentRequests(settings.maxConcurrentRequests())
                             .shutdownGracePeriod(settings.shutdownGrace().plus(HELIDON_EXTRA_GRACE))
-                            .routing(r -> r.any(handler)));
+                            .routing(r -> r.any(handler))
+                            .update(edge::applyTo));
                 }
                 return b.build();
             }, settings.host(), settings.publicPort());
         } catch (RuntimeException e) {
+            edge.close();
             handler.close();
             dispatcher.close();
             throw e;
@@ -172,6 +182,7 @@ public final class Gateway implements AutoCloseable {
                     .host(settings.adminHost())
                     .port(port)
                     .connectionOptions(o -> o.tcpNoDelay(true))
+                    .directHandlers(Edge.directHandlers()) // Helidon's own answers as problem+json here too
                     .update(b -> adminTls.ifPresent(t -> b.tls(t.current())))
                     .routing(r -> {
                         r.get("/metrics", metrics)
@@ -193,12 +204,13 @@ public final class Gateway implements AutoCloseable {
                     .build(), settings.adminHost(), settings.adminPort());
         } catch (RuntimeException e) {
             publicSocket.close();
+            edge.close();
             handler.close();
             dispatcher.close();
             throw e;
         }
         Gateway gateway = new Gateway(publicSocket, admin, handler, dispatcher, owned, settings.shutdownGrace(),
-                keys);
+                keys, edge);
         self[0] = gateway;
         publicTls.ifPresent(t -> t.watch(tls -> publicSocket.server().reloadTls(tls)));
         adminTls.ifPresent(t -> t.watch(tls -> admin.server().reloadTls(tls)));
@@ -315,6 +327,7 @@ public final class Gateway implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         handler.drain();
+        edge.draining(true); // every HTTP/1.x answer from now on is the last on its connection, and closes it
         LOG.info("draining: " + handler.inFlight() + " request(s) in flight, grace period " + grace.toMillis() + " ms");
         Thread stopping = Thread.ofPlatform().name("fngate-stop-public").start(publicSocket::close);
         long end = t0 + grace.toNanos();
@@ -358,6 +371,7 @@ public final class Gateway implements AutoCloseable {
         tls.forEach(TlsFiles::close);
         publicSocket.close();
         admin.close();
+        edge.close();
         handler.close();
         dispatcher.close();
         owned.ifPresent(FunctionRegistry::close);

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * deployment replaced by u1+u2, version deleted (gone).
  */
 class CrashSafetyTest {
-    static final int KILLS = 21;
+    static final int KILLS = 10;
     static final int WRITERS = 4;
     static final String U1 = "http://127.0.0.1:9001";
     static final String U2 = "http://127.0.0.1:9002";
