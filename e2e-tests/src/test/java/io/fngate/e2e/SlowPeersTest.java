@@ -80,6 +80,71 @@ class SlowPeersTest {
     }
 
     @Test
+    void slowHeadsSilentConnectionsAndTricklingBodiesAreCutWhileOthersAreServedAsUsual() throws Exception {
+        try (FakeFunction f = FakeFunction.start(); TestGateway gw = TestGateway.start(f.url(), Map.of(
+                "server.edge.request-head-timeout", "1s", "server.edge.idle-timeout", "2s",
+                "invocation.request-body-timeout", "1s"))) {
+            String host = "Host: " + TestGateway.FN + ".invocation.example.com\r\n";
+            List<Socket> attackers = new java.util.ArrayList<>();
+            java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> fate =
+                    new java.util.concurrent.ConcurrentHashMap<>();
+            List<Thread> threads = new java.util.ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 90; i++) {
+                Socket s = new Socket("127.0.0.1", gw.port());
+                s.setSoTimeout(15_000);
+                attackers.add(s);
+                String kind = i % 3 == 0 ? "slow head" : i % 3 == 1 ? "silent" : "trickling body";
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        if (kind.equals("slow head")) {
+                            for (byte b : ("GET /x HTTP/1.1\r\n" + host + "X-Slow: " + "a".repeat(200))
+                                    .getBytes(StandardCharsets.ISO_8859_1)) {
+                                s.getOutputStream().write(b);
+                                Thread.sleep(100);
+                            }
+                        } else if (kind.equals("trickling body")) {
+                            s.getOutputStream().write(("POST /sink HTTP/1.1\r\n" + host
+                                    + "Content-Length: 1000000\r\n\r\n" + "a".repeat(100_000))
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+                        }
+                        s.getInputStream().readAllBytes();
+                    } catch (IOException | InterruptedException e) {
+                        // cut while writing or reading: as it should
+                    }
+                    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                    fate.computeIfAbsent(kind + (ms < 5000 ? " cut in time" : " cut late (" + ms + " ms)"),
+                            k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                }));
+            }
+            // meanwhile, ordinary requests: all served, none slowed down much
+            long worst = 0;
+            for (int i = 0; i < 100; i++) {
+                long s0 = System.nanoTime();
+                HttpResponse<String> r = gw.http1.send(gw.request("/echo").build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode());
+                worst = Math.max(worst, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s0));
+                Thread.sleep(10);
+            }
+            for (Thread t : threads) {
+                t.join(20_000);
+            }
+            attackers.forEach(s -> {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closed
+                }
+            });
+            assertEquals(Map.of("slow head cut in time", 30, "silent cut in time", 30, "trickling body cut in time", 30),
+                    fate.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                            e -> e.getValue().get())));
+            assertTrue(worst < 1000, "an ordinary request took " + worst + " ms");
+            assertEquals(0, gw.gateway.dispatcher().inFlight());
+        }
+    }
+
+    @Test
     void aContainerThatStallsInsideItsBodyIsCutAtTheIdleTimeout() throws Exception {
         try (ScriptedFunction f = new ScriptedFunction((i, head, in, out) -> {
             out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));

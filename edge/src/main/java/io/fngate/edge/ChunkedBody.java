@@ -28,6 +28,20 @@ final class ChunkedBody {
         this.maxTrailerCount = settings.maxHeaderCount();
     }
 
+    /**
+     * Checks a body's first chunk-size line (without its LF), as it came in the same read as the head.
+     *
+     * @throws MalformedBodyException when it is broken
+     */
+    static void checkFirstLine(byte[] line, EdgeSettings settings) {
+        ChunkedBody probe = new ChunkedBody(settings);
+        Bytes ignored = new Bytes(16);
+        for (byte b : line) {
+            probe.line(b, ignored);
+        }
+        probe.line((byte) '\n', ignored);
+    }
+
     boolean done() {
         return state == State.DONE;
     }

@@ -94,6 +94,22 @@ final class RawInput {
         return true;
     }
 
+    /**
+     * The buffered bytes before the first LF, when an LF is already buffered (nothing is read, nothing consumed).
+     *
+     * @param max how far to look
+     * @return the line without its LF, or null when no complete line is buffered within {@code max} bytes
+     */
+    byte[] bufferedLine(int max) {
+        int end = Math.min(lim, pos + max);
+        for (int i = pos; i < end; i++) {
+            if (buf[i] == '\n') {
+                return Arrays.copyOfRange(buf, pos, i);
+            }
+        }
+        return null;
+    }
+
     /** @return the next byte; {@link #available()} must be positive */
     byte read() {
         return buf[pos++];

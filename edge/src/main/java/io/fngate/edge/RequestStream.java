@@ -118,6 +118,18 @@ final class RequestStream implements Supplier<byte[]> {
             closing = true;
         }
         if (head.chunked()) {
+            // a first chunk-size line that came with the head is checked before the head goes on: a broken one is
+            // answered here and the request never reaches a handler (nor, behind it, a function). A broken line
+            // that comes later fails the body as it streams: the function then sees a body cut off, never whole.
+            byte[] first = in.bufferedLine(4097);
+            if (first != null) {
+                try {
+                    ChunkedBody.checkFirstLine(first, settings);
+                } catch (MalformedBodyException e) {
+                    mode = Mode.END;
+                    throw connection.reject(new Rejected(EdgeProblem.MALFORMED_BODY, e.getMessage()));
+                }
+            }
             chunked = new ChunkedBody(settings);
             mode = Mode.CHUNKED;
         } else if (head.contentLength() > 0) {

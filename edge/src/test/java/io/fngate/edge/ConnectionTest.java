@@ -116,8 +116,11 @@ class ConnectionTest {
 
     @Test
     void malformedChunkedBodyIsA400AndClosesTheConnection() {
-        for (String body : List.of("zz\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXY0\r\n\r\n", "5\nhello\r\n0\r\n\r\n",
-                "ffffffffff\r\n", "5 x\r\nhello\r\n0\r\n\r\n", "0\r\nBad Trailer\r\n\r\n")) {
+        // a broken first size line that comes with the head is refused before the handler; a later break fails
+        // the body in the handler, which Edge.isMalformedBody recognises
+        for (String body : List.of("zz\r\nhello\r\n0\r\n\r\n", "5\nhello\r\n0\r\n\r\n", "ffffffffff\r\n",
+                "5 x\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXY0\r\n\r\n", "0\r\nBad Trailer\r\n\r\n")) {
+            boolean firstLine = !body.startsWith("5\r\n") && !body.startsWith("0\r\n");
             int before = server.seen().size();
             try (RawClient c = new RawClient(server.port())) {
                 c.send("POST /m HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + body + GET);
@@ -127,8 +130,12 @@ class ConnectionTest {
                 assertTrue(c.closedWithin(Duration.ofSeconds(2)), body);
             }
             List<TestServer.Seen> seen = seenSince(before);
-            assertEquals(1, seen.size(), body);
-            assertEquals("malformed", seen.getFirst().error(), "Edge.isMalformedBody must recognise it: " + body);
+            if (firstLine) {
+                assertEquals(0, seen.size(), "refused before the handler: " + body);
+            } else {
+                assertEquals(1, seen.size(), body);
+                assertEquals("malformed", seen.getFirst().error(), "Edge.isMalformedBody must recognise it: " + body);
+            }
         }
     }
 
