@@ -8,5 +8,6 @@ module io.fngate.edge {
     requires transitive io.helidon.webserver;
     requires transitive io.helidon.config;
     requires io.helidon.webserver.http2;
+    requires io.helidon.http.http2;
     exports io.fngate.edge;
 }

@@ -123,12 +123,19 @@ public final class Edge implements AutoCloseable {
     /**
      * Starts or stops draining: while on, every HTTP/1.x response carries {@code Connection: close} and is the
      * last on its connection, and connections idle between requests are closed. New connections are still
-     * served (one request each). HTTP/2 connections are left to the server's stop.
+     * served (one request each). HTTP/2 connections get a GOAWAY (no new streams; those open finish), and the
+     * server's stop closes them when their streams have ended.
      *
      * @param draining whether to drain
      */
     public void draining(boolean draining) {
+        boolean starting = draining && !this.draining;
         this.draining = draining;
+        if (starting) {
+            for (EdgeConnection c : connections) {
+                c.goAway(); // HTTP/2 clients: no new streams here; those they have run to their end
+            }
+        }
     }
 
     /**

@@ -108,6 +108,14 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
         connection.handle(limit);
     }
 
+    /** Sends an HTTP/2 connection a GOAWAY (draining); nothing for HTTP/1.x. */
+    void goAway() {
+        ServerConnection h2 = http2;
+        if (h2 != null) {
+            GoAway.send(h2);
+        }
+    }
+
     /** Helidon's HTTP/1.1 connection switched to HTTP/2 ({@code Upgrade: h2c}); called on this thread. */
     void upgraded(ServerConnection connection) {
         requests.passThrough();

@@ -44,6 +44,11 @@ final class H2Client implements AutoCloseable {
     }
 
     Reply get(String path, String authority) {
+        return finish(start(path, authority), false);
+    }
+
+    /** Sends a GET and returns its stream id at once, without reading anything. */
+    int start(String path, String authority) {
         try {
             int stream = nextStream;
             nextStream += 2;
@@ -53,6 +58,22 @@ final class H2Client implements AutoCloseable {
             literal(block, 4, path); // :path
             literal(block, 1, authority); // :authority
             frame(HEADERS, 0x5, stream, block.toByteArray()); // END_STREAM | END_HEADERS
+            return stream;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The last GOAWAY read: last stream id and error code; null when none came. */
+    int[] goAway;
+
+    /**
+     * Reads frames until the stream ends.
+     *
+     * @param goAwayAllowed whether a GOAWAY may come first (it is kept in {@link #goAway}); else it is an error
+     */
+    Reply finish(int stream, boolean goAwayAllowed) {
+        try {
             int status = -1;
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             while (true) {
@@ -65,7 +86,11 @@ final class H2Client implements AutoCloseable {
                 if (type == SETTINGS && (flags & 1) == 0) {
                     frame(SETTINGS, 1, 0, new byte[0]); // ACK
                 } else if (type == GOAWAY) {
-                    throw new IllegalStateException("GOAWAY " + new String(payload, StandardCharsets.ISO_8859_1));
+                    if (!goAwayAllowed) {
+                        throw new IllegalStateException("GOAWAY " + new String(payload, StandardCharsets.ISO_8859_1));
+                    }
+                    java.nio.ByteBuffer p = java.nio.ByteBuffer.wrap(payload);
+                    goAway = new int[] {p.getInt() & 0x7fffffff, p.getInt()};
                 } else if (id == stream && type == HEADERS) {
                     status = payload[(flags & 0x20) != 0 ? 5 : 0] & 0xff; // skip PRIORITY fields if present
                 } else if (id == stream && type == DATA) {

@@ -45,6 +45,21 @@ class ProtocolsTest {
     }
 
     @Test
+    void drainingTellsHttp2ClientsToGoAwayWhileTheirStreamsFinish() throws Exception {
+        try (TestServer server = TestServer.start(); H2Client h2 = new H2Client(server.port())) {
+            int stream = h2.start("/slow?ms=800", "example.com");
+            Thread.sleep(300); // the request is in the handler
+            server.edge.draining(true);
+            H2Client.Reply reply = h2.finish(stream, true);
+            assertEquals(0x88, reply.status(), "the stream in flight finishes: :status 200");
+            assertTrue(reply.body().startsWith("ok GET /slow"), reply.body());
+            assertTrue(h2.goAway != null, "no GOAWAY before the stream ended");
+            assertEquals(Integer.MAX_VALUE, h2.goAway[0], "last stream id: no stream refused yet");
+            assertEquals(0, h2.goAway[1], "NO_ERROR");
+        }
+    }
+
+    @Test
     void h2cByUpgrade() throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
         URI uri = URI.create("http://127.0.0.1:" + plain.port() + "/u");
