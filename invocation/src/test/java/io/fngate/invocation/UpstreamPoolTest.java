@@ -1,0 +1,98 @@
+package io.fngate.invocation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.fngate.registry.Instance;
+import org.junit.jupiter.api.Test;
+
+class UpstreamPoolTest {
+
+    /** Instances that accept connections and hold them open. */
+    private static List<ServerSocket> listeners(int n) throws IOException {
+        List<ServerSocket> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            List<Socket> held = new ArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                while (!s.isClosed()) {
+                    try {
+                        held.add(s.accept());
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            l.add(s);
+        }
+        return l;
+    }
+
+    private static Instance instance(ServerSocket s) {
+        return Instance.parse("http://127.0.0.1:" + s.getLocalPort());
+    }
+
+    @Test
+    void instancesThatComeAndGoLeaveNoEntriesBehind() throws Exception {
+        List<ServerSocket> servers = listeners(30);
+        try (UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofMillis(200), 4, 16)) {
+            for (ServerSocket s : servers) {
+                UpstreamConnection c = pool.acquire(instance(s));
+                pool.release(c); // idle, then swept after 200 ms
+            }
+            assertEquals(30, pool.instancesTracked());
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while ((pool.instancesTracked() > 0 || pool.openConnections() > 0) && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            assertEquals(0, pool.openConnections());
+            assertEquals(0, pool.instancesTracked(), "entries of instances with nothing open are forgotten");
+        } finally {
+            for (ServerSocket s : servers) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void noMoreThanTheCapIsOpenToOneInstance() throws Exception {
+        List<ServerSocket> servers = listeners(1);
+        try (UpstreamPool pool = new UpstreamPool(Duration.ofMillis(300), Duration.ofSeconds(10), 4, 3)) {
+            Instance i = instance(servers.getFirst());
+            List<UpstreamConnection> held = new ArrayList<>();
+            for (int n = 0; n < 3; n++) {
+                held.add(pool.acquire(i));
+            }
+            long t0 = System.nanoTime();
+            assertThrows(UpstreamPool.Exhausted.class, () -> pool.acquire(i));
+            assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(250).toNanos(), "it waited for one to free up");
+            pool.release(held.removeFirst());
+            UpstreamConnection again = pool.acquire(i); // the released one
+            assertEquals(3, pool.openConnections());
+            pool.abort(again);
+            held.forEach(pool::abort);
+            assertEquals(0, pool.openConnections());
+        } finally {
+            servers.getFirst().close();
+        }
+    }
+
+    @Test
+    void theWatcherTickerStopsWithItsOwner() throws Exception {
+        ClientWatcher watcher = new ClientWatcher(Duration.ofSeconds(1));
+        Thread ticker = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("fngate-client-watch") && t.isAlive()).findFirst().orElseThrow();
+        watcher.close();
+        ticker.join(2000);
+        assertTrue(!ticker.isAlive(), "the client watch ticker outlived its handler");
+    }
+}
