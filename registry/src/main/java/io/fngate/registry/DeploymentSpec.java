@@ -17,9 +17,12 @@ import java.util.UUID;
  * @param updatedAt             when it was last replaced; the status grace period counts from here
  * @param instances             instances, in the order they were added
  */
-record DeploymentSpec(int maxRequestConcurrency, Instant createdAt, Instant updatedAt, List<InstanceSpec> instances) {
+public record DeploymentSpec(int maxRequestConcurrency, Instant createdAt, Instant updatedAt, List<InstanceSpec> instances) {
 
-    DeploymentSpec {
+    /**
+     * Checks the parts and copies the list.
+     */
+    public DeploymentSpec {
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         instances = List.copyOf(instances);
@@ -33,7 +36,11 @@ record DeploymentSpec(int maxRequestConcurrency, Instant createdAt, Instant upda
         return maxRequestConcurrency > 0 ? maxRequestConcurrency : defaultConcurrency;
     }
 
-    Optional<InstanceSpec> instance(UUID instanceId) {
+    /**
+     * @param instanceId an instance id
+     * @return the instance, when the deployment has it
+     */
+    public Optional<InstanceSpec> instance(UUID instanceId) {
         return instances.stream().filter(i -> i.id().equals(instanceId)).findFirst();
     }
 

@@ -99,7 +99,7 @@ final class FunctionsConfig {
             throw new IllegalArgumentException(v.get("inference-url").key() + ": " + inferenceUrl + " (expected: a path)");
         }
         FunctionType type = v.get("function-type").asString()
-                .map(t -> SpecJson.functionType(t, v.get("function-type").key().toString())).orElse(FunctionType.DEFAULT);
+                .map(t -> FunctionType.parse(t, v.get("function-type").key().toString())).orElse(FunctionType.DEFAULT);
         Optional<DeploymentSpec> deployment = instances.isEmpty() ? Optional.empty()
                 : Optional.of(new DeploymentSpec(concurrency, now, now, instances));
         return new VersionSpec(versionId, inferenceUrl, v.get("inference-port").asInt().orElse(0), health,

@@ -105,7 +105,7 @@ final class RegistryCore {
         return Optional.ofNullable(leases.get(instanceId));
     }
 
-    FunctionSpec createFunction(Requests.FunctionDraft draft) {
+    FunctionSpec createFunction(FunctionDraft draft) {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         FunctionSpec created = new FunctionSpec(id, draft.name().orElseThrow(), draft.description().orElse(""),
@@ -115,7 +115,7 @@ final class RegistryCore {
     }
 
     /** Adds a version; name, description, tags and queue size, when given, replace the function's. */
-    VersionSpec addVersion(UUID functionId, Requests.FunctionDraft draft) {
+    VersionSpec addVersion(UUID functionId, FunctionDraft draft) {
         UUID versionId = UUID.randomUUID();
         FunctionSpec changed = write(functionId, current -> {
             FunctionSpec f = Lookups.writable(functionId, current);
@@ -132,7 +132,7 @@ final class RegistryCore {
             FunctionSpec f = Lookups.writable(functionId, current);
             VersionSpec v = Lookups.version(f, versionId);
             if (v.deployment().isPresent() && !force) {
-                throw new ManagementException(ManagementError.VERSION_DEPLOYED, "Version " + versionId
+                throw new RegistryException(RegistryException.Kind.VERSION_DEPLOYED, "Version " + versionId
                         + " has a deployment: delete the deployment first, or repeat with ?force=true.");
             }
             FunctionSpec rest = f.without(versionId);
@@ -141,17 +141,17 @@ final class RegistryCore {
     }
 
     /** Creates ({@code replace == false}) or replaces a deployment; instances listed before keep their ids. */
-    DeploymentSpec deploy(UUID functionId, UUID versionId, Requests.DeploymentDraft draft, boolean replace) {
+    DeploymentSpec deploy(UUID functionId, UUID versionId, DeploymentDraft draft, boolean replace) {
         FunctionSpec changed = write(functionId, current -> {
             FunctionSpec f = Lookups.writable(functionId, current);
             VersionSpec v = Lookups.version(f, versionId);
             Optional<DeploymentSpec> existing = v.deployment();
             if (!replace && existing.isPresent()) {
-                throw new ManagementException(ManagementError.DEPLOYMENT_EXISTS, "Version " + versionId
+                throw new RegistryException(RegistryException.Kind.DEPLOYMENT_EXISTS, "Version " + versionId
                         + " is already deployed: change the deployment with PUT.");
             }
             if (replace && existing.isEmpty()) {
-                throw new ManagementException(ManagementError.DEPLOYMENT_NOT_FOUND, "Version " + versionId
+                throw new RegistryException(RegistryException.Kind.DEPLOYMENT_NOT_FOUND, "Version " + versionId
                         + " has no deployment: create it with POST.");
             }
             Instant now = clock.instant();
@@ -160,8 +160,9 @@ final class RegistryCore {
             for (URI url : draft.instances()) {
                 Optional<InstanceSpec> same = before.stream().filter(i -> i.url().equals(url)).findFirst();
                 if (same.isPresent() && same.get().kind() == InstanceSpec.Kind.REGISTERED) {
-                    throw new ManagementException(ManagementError.INSTANCE_CONFLICT, url + " is registered as instance "
-                            + same.get().id() + ": delete that registration before listing it in the deployment.");
+                    throw new RegistryException(RegistryException.Kind.INSTANCE_CONFLICT, url
+                            + " is registered as instance " + same.get().id()
+                            + ": delete that registration before listing it in the deployment.");
                 }
                 instances.add(same.orElseGet(() -> new InstanceSpec(UUID.randomUUID(), url,
                         InstanceSpec.Kind.DEPLOYMENT, Optional.empty(), now)));
@@ -183,24 +184,21 @@ final class RegistryCore {
         }, f -> { });
     }
 
-    /** A registration's outcome: the instance and whether it is new (else an earlier one was renewed). */
-    record Registration(InstanceSpec instance, boolean created) {
-    }
-
-    Registration register(UUID functionId, UUID versionId, Requests.RegistrationDraft draft) {
+    Registration register(UUID functionId, UUID versionId, RegistrationDraft draft) {
         UUID freshId = UUID.randomUUID();
         InstanceSpec[] chosen = new InstanceSpec[1];
         boolean[] created = {true};
         write(functionId, current -> {
             FunctionSpec f = Lookups.writable(functionId, current);
             VersionSpec v = Lookups.version(f, versionId);
-            DeploymentSpec d = v.deployment().orElseThrow(() -> new ManagementException(ManagementError.NOT_DEPLOYED,
-                    "Version " + versionId + " has no deployment: create it (POST /v2/nvcf/deployments/functions/"
-                            + functionId + "/versions/" + versionId + ") before instances register."));
+            DeploymentSpec d = v.deployment().orElseThrow(() -> new RegistryException(
+                    RegistryException.Kind.NOT_DEPLOYED, "Version " + versionId + " has no deployment: create it (POST "
+                    + "/v2/nvcf/deployments/functions/" + functionId + "/versions/" + versionId
+                    + ") before instances register."));
             Instant now = clock.instant();
             Optional<InstanceSpec> same = d.instances().stream().filter(i -> i.url().equals(draft.url())).findFirst();
             if (same.isPresent() && same.get().kind() == InstanceSpec.Kind.DEPLOYMENT) {
-                throw new ManagementException(ManagementError.INSTANCE_CONFLICT, draft.url()
+                throw new RegistryException(RegistryException.Kind.INSTANCE_CONFLICT, draft.url()
                         + " is listed in the deployment as instance " + same.get().id() + ".");
             }
             if (same.isPresent() && alive(same.get(), now)) {
@@ -234,7 +232,7 @@ final class RegistryCore {
         Instant renewed = leases.computeIfPresent(instanceId,
                 (id, expiry) -> expiry.isAfter(now) ? now.plus(i.ttl().get()) : expiry);
         if (renewed == null || !renewed.isAfter(now)) {
-            throw new ManagementException(ManagementError.INSTANCE_NOT_FOUND, "The registration of instance "
+            throw new RegistryException(RegistryException.Kind.INSTANCE_NOT_FOUND, "The registration of instance "
                     + instanceId + " lapsed: register the instance again.");
         }
         return i;
@@ -247,7 +245,7 @@ final class RegistryCore {
             DeploymentSpec d = Lookups.deployment(v);
             InstanceSpec i = Lookups.instance(d, instanceId);
             if (i.kind() == InstanceSpec.Kind.DEPLOYMENT) {
-                throw new ManagementException(ManagementError.INSTANCE_CONFLICT, "Instance " + instanceId
+                throw new RegistryException(RegistryException.Kind.INSTANCE_CONFLICT, "Instance " + instanceId
                         + " is listed in the deployment: change the deployment (PUT) to remove it.");
             }
             return f.with(v.deployed(Optional.of(d.without(instanceId))));
@@ -346,7 +344,7 @@ final class RegistryCore {
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "store write for function " + functionId + " failed; the change was not applied",
                         e);
-                throw new ManagementException(ManagementError.STORE_FAILURE,
+                throw new RegistryException(RegistryException.Kind.STORE_FAILURE,
                         "The change could not be saved and was not applied; see the gateway log.");
             }
             if (current != null) { // instances that left take their leases along
@@ -381,7 +379,7 @@ final class RegistryCore {
         return expiry != null && expiry.isAfter(now);
     }
 
-    private static VersionSpec version(UUID id, Requests.VersionDraft d, Instant now) {
+    private static VersionSpec version(UUID id, VersionDraft d, Instant now) {
         return new VersionSpec(id, d.inferenceUrl(), d.inferencePort(), d.health(), d.type(), now, Optional.empty());
     }
 }

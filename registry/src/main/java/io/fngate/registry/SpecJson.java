@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -99,7 +98,7 @@ final class SpecJson {
         }
         UUID id = f.uuid("id");
         String name = f.string("name");
-        Requests.checkName(name, "name");
+        FunctionSpec.checkName(name, "name");
         String description = f.optString("description")
                 .orElseThrow(() -> new IllegalArgumentException("description: missing"));
         List<String> tags = f.requiredStrings("tags");
@@ -138,7 +137,7 @@ final class SpecJson {
         UUID id = v.uuid("versionId");
         String inferenceUrl = path(v, "inferenceUrl");
         int inferencePort = v.integer("inferencePort", 0, 65535);
-        FunctionType type = functionType(v.string("functionType"), v.path("functionType"));
+        FunctionType type = FunctionType.parse(v.string("functionType"), v.path("functionType"));
         Instant createdAt = v.instant("createdAt");
         Optional<HealthSpec> health = v.value("health").map(h -> {
             Fields hf = Fields.of(h, v.path("health"), Set.of("uri", "port", "timeout", "expectedStatusCode"),
@@ -164,7 +163,7 @@ final class SpecJson {
             Fields in = Fields.of(array.get(i), d.path("instances") + "[" + i + "]",
                     Set.of("id", "url", "kind", "ttl", "addedAt"), Set.of());
             UUID id = in.uuid("id");
-            URI url = Requests.instanceUrl(in.string("url"), in.path("url"));
+            URI url = InstanceSpec.url(in.string("url"), in.path("url"));
             String kindName = in.string("kind");
             InstanceSpec.Kind kind;
             try {
@@ -187,11 +186,4 @@ final class SpecJson {
         return value;
     }
 
-    static FunctionType functionType(String value, String path) {
-        try {
-            return FunctionType.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(path + ": " + value + " (expected: DEFAULT or STREAMING)");
-        }
-    }
 }

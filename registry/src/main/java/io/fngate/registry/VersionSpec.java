@@ -16,10 +16,13 @@ import java.util.UUID;
  * @param createdAt     when the version was created
  * @param deployment    the deployment; empty when the version is not deployed
  */
-record VersionSpec(UUID id, String inferenceUrl, int inferencePort, Optional<HealthSpec> health,
+public record VersionSpec(UUID id, String inferenceUrl, int inferencePort, Optional<HealthSpec> health,
                    FunctionType functionType, Instant createdAt, Optional<DeploymentSpec> deployment) {
 
-    VersionSpec {
+    /**
+     * Checks the parts.
+     */
+    public VersionSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(inferenceUrl, "inferenceUrl");
         Objects.requireNonNull(health, "health");

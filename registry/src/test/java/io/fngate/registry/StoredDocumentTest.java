@@ -42,11 +42,10 @@ class StoredDocumentTest {
     JsonObject complete() {
         RegistryStore memory = RegistryStore.memory();
         RegistryCore core = new RegistryCore(memory, List.of(), clock, SETTINGS);
-        FunctionSpec f = core.createFunction(Requests.function(RegistryCoreTest.json(
-                "{\"name\":\"f\",\"tags\":[\"t\"],\"maxQueueSize\":50,\"health\":{\"uri\":\"/health\",\"timeout\":\"PT1S\"}}"),
-                true));
+        FunctionSpec f = core.createFunction(Drafts.function(
+                "{\"name\":\"f\",\"tags\":[\"t\"],\"maxQueueSize\":50,\"health\":{\"uri\":\"/health\",\"timeout\":\"PT1S\"}}"));
         UUID v = f.versions().getFirst().id();
-        core.addVersion(f.id(), Requests.function(RegistryCoreTest.json("{}"), false));
+        core.addVersion(f.id(), Drafts.function("{}"));
         core.deploy(f.id(), v, RegistryCoreTest.deployment("http://127.0.0.1:7"), false);
         core.register(f.id(), v, RegistryCoreTest.registration("http://127.0.0.1:8", "PT1M"));
         return memory.load().get(f.id());

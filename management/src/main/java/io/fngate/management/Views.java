@@ -1,12 +1,17 @@
-package io.fngate.registry;
+package io.fngate.management;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
+import io.fngate.registry.DeploymentSpec;
+import io.fngate.registry.FunctionSpec;
+import io.fngate.registry.InstanceLoad;
+import io.fngate.registry.InstanceSpec;
+import io.fngate.registry.InstanceState;
+import io.fngate.registry.RegistrySnapshot;
+import io.fngate.registry.VersionSpec;
+import io.fngate.registry.VersionState;
+import io.fngate.registry.VersionStatus;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -17,44 +22,32 @@ import jakarta.json.JsonObjectBuilder;
  * with its instances, an instance. Status and instance counts come from the snapshot the view is built from.
  */
 final class Views {
-    private final RegistryCore core;
-    private final Function<UUID, Optional<HealthMonitor.LastCheck>> lastCheck;
-    private final Supplier<InstanceLoad.Source> load;
-
-    Views(RegistryCore core, Function<UUID, Optional<HealthMonitor.LastCheck>> lastCheck,
-          Supplier<InstanceLoad.Source> load) {
-        this.core = core;
-        this.lastCheck = lastCheck;
-        this.load = load;
-    }
 
     /** {@code {"functions": [...]}}: one entry per version, as NVCF lists them. */
-    JsonObject functions(RegistryState s, List<FunctionSpec> functions) {
+    JsonObject functions(RegistrySnapshot s, List<FunctionSpec> functions) {
         JsonArrayBuilder list = Json.createArrayBuilder();
-        functions.stream()
-                .sorted(Comparator.comparing(FunctionSpec::createdAt).thenComparing(FunctionSpec::id))
-                .forEach(f -> {
-                    if (f.versions().isEmpty()) {
-                        list.add(base(f).add("status", VersionStatus.INACTIVE.name()).add("activeInstances", 0));
-                    }
-                    f.versions().forEach(v -> list.add(version(s, f, v)));
-                });
+        for (FunctionSpec f : functions) {
+            if (f.versions().isEmpty()) {
+                list.add(base(f).add("status", VersionStatus.INACTIVE.name()).add("activeInstances", 0));
+            }
+            f.versions().forEach(v -> list.add(version(s, f, v)));
+        }
         return Json.createObjectBuilder().add("functions", list).build();
     }
 
-    JsonObject function(RegistryState s, FunctionSpec f, VersionSpec v) {
+    JsonObject function(RegistrySnapshot s, FunctionSpec f, VersionSpec v) {
         return Json.createObjectBuilder().add("function", version(s, f, v)).build();
     }
 
-    private JsonObjectBuilder version(RegistryState s, FunctionSpec f, VersionSpec v) {
-        Optional<FunctionVersion> routed = Optional.ofNullable(s.view().get(f.id())).flatMap(x -> x.version(v.id()));
+    private JsonObjectBuilder version(RegistrySnapshot s, FunctionSpec f, VersionSpec v) {
+        VersionState state = s.state(v);
         JsonObjectBuilder b = base(f)
                 .add("versionId", v.id().toString())
-                .add("status", routed.map(FunctionVersion::status).orElse(VersionStatus.INACTIVE).name())
+                .add("status", state.status().name())
                 .add("inferenceUrl", v.inferenceUrl())
                 .add("functionType", v.functionType().name())
                 .add("createdAt", v.createdAt().toString())
-                .add("activeInstances", routed.map(r -> r.instances().size()).orElse(0));
+                .add("activeInstances", state.serving());
         if (v.inferencePort() > 0) {
             b.add("inferencePort", v.inferencePort());
         }
@@ -89,16 +82,15 @@ final class Views {
     }
 
     /** {@code {"deployment": {...}}}. */
-    JsonObject deployment(RegistryState s, FunctionSpec f, VersionSpec v) {
-        DeploymentSpec d = Lookups.deployment(v);
-        Optional<FunctionVersion> routed = Optional.ofNullable(s.view().get(f.id())).flatMap(x -> x.version(v.id()));
+    JsonObject deployment(RegistrySnapshot s, FunctionSpec f, VersionSpec v) {
+        DeploymentSpec d = s.deployment(f.id(), v.id());
         JsonArrayBuilder instances = Json.createArrayBuilder();
         d.instances().forEach(i -> instances.add(instance(s, v, i)));
         return Json.createObjectBuilder().add("deployment", Json.createObjectBuilder()
                 .add("functionId", f.id().toString())
                 .add("functionVersionId", v.id().toString())
-                .add("functionStatus", routed.map(FunctionVersion::status).orElse(VersionStatus.INACTIVE).name())
-                .add("maxRequestConcurrency", d.concurrency(core.defaultConcurrency()))
+                .add("functionStatus", s.state(v).status().name())
+                .add("maxRequestConcurrency", s.concurrency(d))
                 .add("createdAt", d.createdAt().toString())
                 .add("updatedAt", d.updatedAt().toString())
                 .add("readOnly", f.readOnly())
@@ -106,30 +98,26 @@ final class Views {
     }
 
     /** {@code {"instance": {...}}}. */
-    JsonObject instanceEnvelope(RegistryState s, VersionSpec v, InstanceSpec i) {
+    JsonObject instanceEnvelope(RegistrySnapshot s, VersionSpec v, InstanceSpec i) {
         return Json.createObjectBuilder().add("instance", instance(s, v, i)).build();
     }
 
-    private JsonObjectBuilder instance(RegistryState s, VersionSpec v, InstanceSpec i) {
-        boolean lapsed = s.lapsed().contains(i.id());
+    private JsonObjectBuilder instance(RegistrySnapshot s, VersionSpec v, InstanceSpec i) {
+        InstanceState state = s.instance(v, i);
         JsonObjectBuilder b = Json.createObjectBuilder()
                 .add("id", i.id().toString())
                 .add("url", i.url().toString())
                 .add("source", i.kind() == InstanceSpec.Kind.DEPLOYMENT ? "deployment" : "registered")
-                .add("health", lapsed ? "LAPSED" : s.health(v, i).name())
+                .add("health", state.lapsed() ? "LAPSED" : state.health().name())
                 .add("addedAt", i.addedAt().toString());
         i.ttl().ifPresent(t -> {
             b.add("ttl", t.toString());
-            core.leaseExpiry(i.id()).ifPresent(e -> b.add("expiresAt", e.toString()));
+            state.expiresAt().ifPresent(e -> b.add("expiresAt", e.toString()));
         });
-        lastCheck.apply(i.id()).ifPresent(c -> {
-            b.add("lastCheckedAt", c.at().toString());
-            if (!c.error().isEmpty()) {
-                b.add("lastCheckError", c.error());
-            }
-        });
+        state.lastCheckedAt().ifPresent(at -> b.add("lastCheckedAt", at.toString()));
+        state.lastCheckError().ifPresent(error -> b.add("lastCheckError", error));
         // passive health and load, as the dispatcher sees them (nothing before the first request)
-        Optional<InstanceLoad> seen = load.get().load(v.id(), v.address(i));
+        Optional<InstanceLoad> seen = state.load();
         b.add("inFlight", seen.map(InstanceLoad::inFlight).orElse(0));
         b.add("consecutiveFailures", seen.map(InstanceLoad::consecutiveFailures).orElse(0));
         Optional<java.time.Instant> ejected = seen.flatMap(InstanceLoad::ejectedUntil);

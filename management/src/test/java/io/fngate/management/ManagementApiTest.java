@@ -1,15 +1,20 @@
-package io.fngate.registry;
+package io.fngate.management;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import io.fngate.auth.ApiKeys;
+import io.fngate.auth.KeyStore;
+import io.fngate.registry.FunctionRegistry;
+import io.fngate.registry.RegistryStore;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import jakarta.json.JsonObject;
@@ -42,13 +47,12 @@ class ManagementApiTest {
     @BeforeAll
     void start() {
         Config root = Config.just(ConfigSources.create(Map.of(
-                "registry.admin-keys.0", ApiServer.KEY,
                 "functions.0.id", S,
                 "functions.0.name", "static-fn",
                 "functions.0.versions.0.id", SV,
                 "functions.0.versions.0.instances.0.url", "http://127.0.0.1:1")));
         api = new ApiServer(FunctionRegistry.builder().config(root.get("registry")).functions(root.get("functions"))
-                .store(RegistryStore.memory()).environment(Map.of()).build());
+                .store(RegistryStore.memory()).build());
         JsonObject created = api.call("POST", FN, "{\"name\":\"fixture\"}").json().getJsonObject("function");
         f = created.getString("id");
         v = created.getString("versionId");
@@ -147,9 +151,9 @@ class ManagementApiTest {
         String dep2 = DEP + "/" + f + "/versions/" + v2;
         String key = "Bearer " + ApiServer.KEY;
         return Stream.of(
-                row("GET", FN, null, null, 401, "missing-credentials", "Authorization"),
-                row("GET", FN, null, "Basic YTpi", 401, "missing-credentials", "Bearer"),
-                row("GET", FN, null, "Bearer not-the-admin-key-at-all", 403, "invalid-credentials", "not an admin key"),
+                row("GET", FN, null, null, 401, "unauthorized", "Authorization: Bearer"),
+                row("GET", FN, null, "Basic YTpi", 401, "unauthorized", "not a bearer token"),
+                row("GET", FN, null, "Bearer not-the-admin-key-at-all", 401, "unauthorized", "not valid"),
                 row("POST", FN, "{\"name\":", key, 400, "invalid-request", "body: not valid JSON"),
                 row("POST", FN, "[]", key, 400, "invalid-request", "body: expected a JSON object"),
                 row("POST", FN, null, key, 400, "invalid-request", "body: missing"),
@@ -232,11 +236,18 @@ class ManagementApiTest {
         assertEquals(status, r.status(), r.body());
         assertEquals("application/problem+json", r.contentType());
         JsonObject p = r.json();
-        assertEquals(Set.of("type", "title", "status", "detail", "instance"), p.keySet());
+        assertEquals(Set.of("type", "title", "status", "detail", "instance", "requestId"), p.keySet());
         assertEquals("urn:fngate:problem-details:" + label, p.getString("type"));
         assertEquals(status, p.getInt("status"));
         assertTrue(p.getString("detail").contains(detail), p.getString("detail"));
-        assertEquals(path.replaceAll("\\?.*", ""), p.getString("instance"));
+        UUID requestId = UUID.fromString(p.getString("requestId"));
+        assertEquals(4, requestId.version());
+        assertEquals("urn:uuid:" + requestId, p.getString("instance"));
+        assertEquals(requestId.toString(), r.header("nvcf-reqid"), "the problem names the request id of its header");
+        if (status == 401) {
+            assertEquals(auth != null && auth.startsWith("Bearer ") ? "Bearer realm=\"fngate\", error=\"invalid_token\""
+                    : "Bearer realm=\"fngate\"", r.header("WWW-Authenticate"));
+        }
     }
 
     Stream<Arguments> mediaTypes() {
@@ -303,14 +314,23 @@ class ManagementApiTest {
     }
 
     @Test
-    void withoutAnyAdminKeyTheApiIsClosed() {
-        try (ApiServer closed = new ApiServer(FunctionRegistry.builder().store(RegistryStore.memory())
-                .environment(Map.of()).build())) {
+    void withoutAnyKeyTheApiIsClosed() {
+        try (ApiServer closed = new ApiServer(FunctionRegistry.builder().store(RegistryStore.memory()).build(),
+                ApiKeys.of(List.of(), KeyStore.memory(), Clock.systemUTC()))) {
             assertEquals(401, closed.send("GET", FN, null, null).status());
             ApiServer.Reply r = closed.call("GET", FN, null);
-            assertEquals(403, r.status());
-            assertTrue(r.json().getString("detail").contains("no admin key is configured"), r.body());
+            assertEquals(401, r.status());
+            assertTrue(r.json().getString("detail").contains("No API key is configured"), r.body());
         }
+    }
+
+    @Test
+    void everyResponseCarriesARequestId() {
+        ApiServer.Reply listed = api.call("GET", FN, null);
+        assertEquals(200, listed.status());
+        assertEquals(4, UUID.fromString(listed.header("nvcf-reqid")).version());
+        assertFalse(listed.header("nvcf-reqid").equals(api.call("GET", FN, null).header("nvcf-reqid")),
+                "one id per request");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.fngate.registry;
+package io.fngate.management;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -6,22 +6,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.regex.Pattern;
 
+import io.fngate.registry.DeploymentDraft;
+import io.fngate.registry.Fields;
+import io.fngate.registry.FunctionDraft;
+import io.fngate.registry.FunctionSpec;
+import io.fngate.registry.FunctionType;
+import io.fngate.registry.FunctionVersion;
+import io.fngate.registry.HealthSpec;
+import io.fngate.registry.InstanceSpec;
+import io.fngate.registry.RegistrationDraft;
+import io.fngate.registry.VersionDraft;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 /**
- * Validates management API request bodies into drafts. Every failure is an {@link IllegalArgumentException}
- * whose message starts with the offending field.
+ * Validates management API request bodies into the registry's drafts. Every failure is an
+ * {@link IllegalArgumentException} whose message starts with the offending field.
  */
 final class Requests {
-    /** NVCF's function name rule. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
     private static final Set<String> FUNCTION_FIELDS = Set.of("name", "description", "tags", "inferenceUrl",
             "inferencePort", "health", "functionType", "maxQueueSize");
     /** NVCF fields about containers and hosting that a gateway in front of running instances does not use. */
@@ -41,25 +47,6 @@ final class Requests {
     private Requests() {
     }
 
-    /** What a version is made of, as the client sent it. */
-    record VersionDraft(String inferenceUrl, int inferencePort, Optional<HealthSpec> health, FunctionType type) {
-    }
-
-    /**
-     * A function (or new version) request: optional identity fields, the queue bound (an fngate extension) and
-     * the version.
-     */
-    record FunctionDraft(Optional<String> name, Optional<String> description, Optional<List<String>> tags,
-                         OptionalInt maxQueueSize, VersionDraft version) {
-    }
-
-    /** A deployment request; {@code maxRequestConcurrency} 0 when the client gave none. */
-    record DeploymentDraft(int maxRequestConcurrency, List<URI> instances) {
-    }
-
-    record RegistrationDraft(URI url, Optional<Duration> ttl) {
-    }
-
     /** {@code POST /functions} (name required) and {@code POST /functions/{id}/versions} (name optional). */
     static FunctionDraft function(JsonValue body, boolean nameRequired) {
         Fields f = Fields.of(body, "body", FUNCTION_FIELDS, IGNORED_FUNCTION_FIELDS);
@@ -67,7 +54,7 @@ final class Requests {
         if (name.isEmpty() && nameRequired) {
             throw new IllegalArgumentException("name: missing");
         }
-        name.ifPresent(n -> checkName(n, "name"));
+        name.ifPresent(n -> FunctionSpec.checkName(n, "name"));
         Optional<String> description = f.optString("description");
         description.ifPresent(d -> {
             if (d.length() > 1024) {
@@ -81,19 +68,11 @@ final class Requests {
         }
         int port = f.optInt("inferencePort", 1, 65535).orElse(0);
         Optional<HealthSpec> health = f.value("health").map(h -> health(h));
-        FunctionType type = f.optString("functionType").map(t -> SpecJson.functionType(t, "functionType"))
+        FunctionType type = f.optString("functionType").map(t -> FunctionType.parse(t, "functionType"))
                 .orElse(FunctionType.DEFAULT);
         OptionalInt queue = f.optInt("maxQueueSize", 0, FunctionSpec.MAX_QUEUE_SIZE).map(OptionalInt::of)
                 .orElse(OptionalInt.empty());
         return new FunctionDraft(name, description, tags, queue, new VersionDraft(inferenceUrl, port, health, type));
-    }
-
-    /** NVCF's rule for function names; {@code path} names the field in the message. */
-    static void checkName(String name, String path) {
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(path + ": " + name + " (expected: 1 to 128 letters, digits, - or _, "
-                    + "starting with a letter or digit)");
-        }
     }
 
     private static HealthSpec health(JsonValue value) {
@@ -161,42 +140,9 @@ final class Requests {
         return new RegistrationDraft(instanceUrl(f.string("url"), "url"), f.optDuration("ttl", MIN_TTL, MAX_TTL));
     }
 
-    /**
-     * An instance base URL: absolute {@code http}, a host, no user info, path, query or fragment. Returned in a
-     * normal form (lower-case scheme and host, no trailing slash) so equal URLs compare equal.
-     */
+    /** An instance base URL in normal form (see {@link InstanceSpec#url}). */
     static URI instanceUrl(String value, String field) {
-        URI uri;
-        try {
-            uri = new URI(value.trim());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(field + ": " + value + " is not a valid URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute()) {
-            throw new IllegalArgumentException(field + ": " + value + " is relative (expected: http://host:port)");
-        }
-        if (scheme.equals("https")) {
-            throw new IllegalArgumentException(field + ": " + value + " uses https, which fngate does not speak to "
-                    + "instances yet (expected: http://host:port)");
-        }
-        if (!scheme.equals("http")) {
-            throw new IllegalArgumentException(field + ": " + value + " is not an http URL (expected: http://host:port)");
-        }
-        if (uri.getHost() == null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException(field + ": " + value + " has no host (expected: http://host:port)");
-        }
-        if (uri.getPort() == 0 || uri.getPort() > 65535) {
-            throw new IllegalArgumentException(field + ": " + value + " has port " + uri.getPort()
-                    + " (expected: 1..65535)");
-        }
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (!(path.isEmpty() || path.equals("/")) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException(field + ": " + value + " must be a base URL without path, query or "
-                    + "fragment (requests keep their own path)");
-        }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
-        return URI.create("http://" + host + (uri.getPort() == -1 ? "" : ":" + uri.getPort()));
+        return InstanceSpec.url(value, field);
     }
 
     private static boolean validPath(String path) {

@@ -1,4 +1,4 @@
-package io.fngate.registry;
+package io.fngate.management;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,16 +7,38 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
+import io.fngate.auth.ApiKeys;
+import io.fngate.auth.AuthResult;
+import io.fngate.auth.Caller;
+import io.fngate.auth.Rejection;
+import io.fngate.auth.Scope;
+import io.fngate.registry.FunctionRegistry;
+import io.fngate.registry.FunctionSpec;
+import io.fngate.registry.Fields;
+import io.fngate.registry.InstanceSpec;
+import io.fngate.registry.JsonText;
+import io.fngate.registry.Registration;
+import io.fngate.registry.RegistryException;
+import io.fngate.registry.RegistrySnapshot;
+import io.fngate.registry.VersionSpec;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
+import io.helidon.http.Method;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
@@ -28,13 +50,15 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
 /**
- * The management API (NVCF paths under {@code /v2/nvcf}): functions, versions, deployments and instance
- * registration, behind bearer admin keys. Every error is a problem+json from {@link ManagementError}.
+ * The management API's routes under {@code /v2/nvcf}: each authenticates its caller by bearer key (401), checks the
+ * route's scope (403), maps HTTP to the registry's drafts and change methods, and answers NVCF's JSON. Every error
+ * is a problem+json from {@link ManagementError}; every response carries the request's {@code nvcf-reqid}.
  * <p>
- * Not responsible for the rules of a change (the registry core decides) nor for JSON shapes (see
- * {@link Views} and {@link Requests}); this class maps HTTP to both.
+ * Not responsible for the rules of a change (the registry decides) nor for JSON shapes (see {@link Views} and
+ * {@link Requests}); this class maps HTTP to both.
  */
 final class ManagementService implements HttpService {
+    static final String PREFIX = "/v2/nvcf";
     static final int MAX_BODY_BYTES = 1024 * 1024;
     private static final Logger LOG = Logger.getLogger(ManagementService.class.getName());
     private static final String FUNCTIONS = "/functions";
@@ -43,133 +67,188 @@ final class ManagementService implements HttpService {
     private static final String DEPLOYMENT = "/deployments/functions/{functionId}/versions/{versionId}";
     private static final String INSTANCES = DEPLOYMENT + "/instances";
     private static final String INSTANCE = INSTANCES + "/{instanceId}";
+    private static final Set<Scope> LIST = EnumSet.of(Scope.LIST_FUNCTIONS, Scope.LIST_FUNCTIONS_DETAILS);
+    private static final Set<Scope> DETAILS = EnumSet.of(Scope.LIST_FUNCTIONS_DETAILS);
+    private static final Set<Scope> REGISTER = EnumSet.of(Scope.REGISTER_FUNCTION);
+    private static final Set<Scope> DELETE = EnumSet.of(Scope.DELETE_FUNCTION);
+    private static final Set<Scope> DEPLOY = EnumSet.of(Scope.DEPLOY_FUNCTION);
+    private static final Set<Scope> READ_DEPLOYMENT = EnumSet.of(Scope.LIST_FUNCTIONS_DETAILS, Scope.DEPLOY_FUNCTION);
+    private static final List<String> METHOD_ORDER = List.of("GET", "POST", "PUT", "DELETE");
+    /** Request context keys. */
+    private static final Object REQUEST_ID = new Object();
+    private static final Object CALLER = new Object();
 
-    private final RegistryCore core;
-    private final Views views;
-    private final AdminKeys keys;
+    private final FunctionRegistry registry;
+    private final Views views = new Views();
+    private final ApiKeys keys;
+    private final List<Endpoint> endpoints = new ArrayList<>();
 
-    ManagementService(RegistryCore core, Views views, AdminKeys keys) {
-        this.core = core;
-        this.views = views;
+    ManagementService(FunctionRegistry registry, ApiKeys keys) {
+        this.registry = registry;
         this.keys = keys;
+        endpoint(Method.POST, FUNCTIONS, REGISTER, this::createFunction);
+        endpoint(Method.GET, FUNCTIONS, LIST, this::listFunctions);
+        endpoint(Method.POST, VERSIONS, REGISTER, this::createVersion);
+        endpoint(Method.GET, VERSIONS, LIST, this::listVersions);
+        endpoint(Method.GET, VERSION, DETAILS, this::getVersion);
+        endpoint(Method.DELETE, VERSION, DELETE, this::deleteVersion);
+        endpoint(Method.POST, DEPLOYMENT, DEPLOY, (req, res) -> deploy(req, res, false));
+        endpoint(Method.PUT, DEPLOYMENT, DEPLOY, (req, res) -> deploy(req, res, true));
+        endpoint(Method.GET, DEPLOYMENT, READ_DEPLOYMENT, this::getDeployment);
+        endpoint(Method.DELETE, DEPLOYMENT, DEPLOY, this::deleteDeployment);
+        endpoint(Method.POST, INSTANCES, DEPLOY, this::register);
+        endpoint(Method.PUT, INSTANCE, DEPLOY, this::heartbeat);
+        endpoint(Method.DELETE, INSTANCE, DEPLOY, this::deregister);
+    }
+
+    /** One route: method, path under {@link #PREFIX}, the scopes that may call it, and what it does. */
+    private record Endpoint(Method method, String path, Set<Scope> scopes, Operation operation) {
+    }
+
+    /** A management endpoint; failures are thrown and mapped by {@link #guarded}. */
+    @FunctionalInterface
+    private interface Operation {
+        void run(ServerRequest req, ServerResponse res);
+    }
+
+    private void endpoint(Method method, String path, Set<Scope> scopes, Operation operation) {
+        endpoints.add(new Endpoint(method, path, scopes, operation));
+    }
+
+    List<ManagementApi.Route> routes() {
+        return endpoints.stream()
+                .map(e -> new ManagementApi.Route(e.method().text(), PREFIX + e.path(), e.scopes()))
+                .toList();
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any(this::authenticate)
-                .post(FUNCTIONS, guarded(this::createFunction))
-                .get(FUNCTIONS, guarded(this::listFunctions))
-                .any(FUNCTIONS, notAllowed("GET, POST"))
-                .post(VERSIONS, guarded(this::createVersion))
-                .get(VERSIONS, guarded(this::listVersions))
-                .any(VERSIONS, notAllowed("GET, POST"))
-                .get(VERSION, guarded(this::getVersion))
-                .delete(VERSION, guarded(this::deleteVersion))
-                .any(VERSION, notAllowed("GET, DELETE"))
-                .post(DEPLOYMENT, guarded((req, res) -> deploy(req, res, false)))
-                .put(DEPLOYMENT, guarded((req, res) -> deploy(req, res, true)))
-                .get(DEPLOYMENT, guarded(this::getDeployment))
-                .delete(DEPLOYMENT, guarded(this::deleteDeployment))
-                .any(DEPLOYMENT, notAllowed("GET, POST, PUT, DELETE"))
-                .post(INSTANCES, guarded(this::register))
-                .any(INSTANCES, notAllowed("POST"))
-                .put(INSTANCE, guarded(this::heartbeat))
-                .delete(INSTANCE, guarded(this::deregister))
-                .any(INSTANCE, notAllowed("PUT, DELETE"))
-                .any(guarded((req, res) -> {
-                    throw new ManagementException(ManagementError.ROUTE_NOT_FOUND,
-                            "No management endpoint " + req.prologue().method().text() + " " + path(req) + ".");
+        rules.any(this::authenticate);
+        Map<String, List<Endpoint>> byPath = new LinkedHashMap<>();
+        endpoints.forEach(e -> byPath.computeIfAbsent(e.path(), p -> new ArrayList<>()).add(e));
+        byPath.forEach((path, list) -> {
+            for (Endpoint e : list) {
+                rules.route(e.method(), path, guarded((req, res) -> {
+                    authorize(req, e);
+                    e.operation().run(req, res);
                 }));
+            }
+            rules.any(path, notAllowed(list.stream().map(e -> e.method().text()).distinct()
+                    .sorted(Comparator.comparingInt(METHOD_ORDER::indexOf)).collect(Collectors.joining(", "))));
+        });
+        rules.any(guarded((req, res) -> {
+            throw new ManagementException(ManagementError.ROUTE_NOT_FOUND,
+                    "No management endpoint " + req.prologue().method().text() + " " + shorten(path(req)) + ".");
+        }));
     }
 
+    /** Gives the request its id and lets only callers with a valid key on. */
     private void authenticate(ServerRequest req, ServerResponse res) {
-        AdminKeys.Check check = keys.check(req.headers().first(HeaderNames.AUTHORIZATION));
-        switch (check) {
-        case ALLOWED -> res.next();
-        case MISSING -> ProblemResponses.send(res, ManagementError.MISSING_CREDENTIALS,
-                "The management API needs Authorization: Bearer <admin key>.", path(req));
-        case DENIED -> ProblemResponses.send(res, ManagementError.INVALID_CREDENTIALS, keys.configured()
-                ? "The bearer key is not an admin key."
-                : "The management API is disabled: no admin key is configured (registry.admin-keys, "
-                        + "registry.admin-keys-file or " + AdminKeys.ENV + ").", path(req));
+        UUID requestId = UUID.randomUUID();
+        req.context().register(REQUEST_ID, requestId);
+        res.header(HeaderNames.create(Problems.REQUEST_ID_HEADER), requestId.toString());
+        AuthResult result = keys.authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        if (result instanceof Caller caller) {
+            req.context().register(CALLER, caller);
+            res.next();
+            return;
+        }
+        Rejection rejection = (Rejection) result;
+        res.header(HeaderNames.WWW_AUTHENTICATE, rejection == Rejection.UNKNOWN
+                ? "Bearer realm=\"fngate\", error=\"invalid_token\"" : "Bearer realm=\"fngate\"");
+        String detail = switch (rejection) {
+            case MISSING -> "The management API needs an Authorization: Bearer <key> header.";
+            case MALFORMED -> "Authorization is not a bearer token (expected: Bearer <key>).";
+            case UNKNOWN -> keys.configured() ? "The bearer key is not valid (unknown or revoked)."
+                    : "No API key is configured, so the management API refuses every call (set auth.keys-file, "
+                            + "auth.keys or " + ApiKeys.ENV + ").";
+        };
+        Problems.send(res, ManagementError.UNAUTHORIZED, detail, requestId);
+    }
+
+    private static void authorize(ServerRequest req, Endpoint e) {
+        Caller caller = req.context().get(CALLER, Caller.class).orElseThrow();
+        if (e.scopes().stream().noneMatch(caller::may)) {
+            throw new ManagementException(ManagementError.FORBIDDEN, "The key may not call " + e.method().text() + " "
+                    + PREFIX + e.path() + " (it needs the scope " + e.scopes().stream().map(Scope::wire).sorted()
+                    .collect(Collectors.joining(" or ")) + ").");
         }
     }
 
     private void createFunction(ServerRequest req, ServerResponse res) {
-        FunctionSpec f = core.createFunction(Requests.function(body(req), true));
+        FunctionSpec f = registry.createFunction(Requests.function(body(req), true));
         VersionSpec v = f.versions().getFirst();
-        created(res, "/v2/nvcf/functions/" + f.id() + "/versions/" + v.id(), views.function(core.state(), f, v));
+        created(res, PREFIX + "/functions/" + f.id() + "/versions/" + v.id(),
+                views.function(registry.snapshot(), f, v));
     }
 
     private void listFunctions(ServerRequest req, ServerResponse res) {
-        RegistryState s = core.state();
-        json(res, Status.OK_200, views.functions(s, List.copyOf(s.functions().values())));
+        RegistrySnapshot s = registry.snapshot();
+        json(res, Status.OK_200, views.functions(s, s.functions()));
     }
 
     private void createVersion(ServerRequest req, ServerResponse res) {
         UUID fid = id(req, "functionId");
-        VersionSpec v = core.addVersion(fid, Requests.function(body(req), false));
-        RegistryState s = core.state();
-        created(res, "/v2/nvcf/functions/" + fid + "/versions/" + v.id(), views.function(s, function(s, fid), v));
+        VersionSpec v = registry.addVersion(fid, Requests.function(body(req), false));
+        RegistrySnapshot s = registry.snapshot();
+        created(res, PREFIX + "/functions/" + fid + "/versions/" + v.id(), views.function(s, s.function(fid), v));
     }
 
     private void listVersions(ServerRequest req, ServerResponse res) {
         UUID fid = id(req, "functionId");
-        RegistryState s = core.state();
-        json(res, Status.OK_200, views.functions(s, List.of(function(s, fid))));
+        RegistrySnapshot s = registry.snapshot();
+        json(res, Status.OK_200, views.functions(s, List.of(s.function(fid))));
     }
 
     private void getVersion(ServerRequest req, ServerResponse res) {
         UUID fid = id(req, "functionId");
         UUID vid = id(req, "versionId");
-        RegistryState s = core.state();
-        FunctionSpec f = function(s, fid);
-        json(res, Status.OK_200, views.function(s, f, Lookups.version(f, vid)));
+        RegistrySnapshot s = registry.snapshot();
+        json(res, Status.OK_200, views.function(s, s.function(fid), s.version(fid, vid)));
     }
 
     private void deleteVersion(ServerRequest req, ServerResponse res) {
         UUID fid = id(req, "functionId");
         UUID vid = id(req, "versionId");
         boolean force = flag(req, "force");
-        core.deleteVersion(fid, vid, force);
+        registry.deleteVersion(fid, vid, force);
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void deploy(ServerRequest req, ServerResponse res, boolean replace) {
         UUID fid = id(req, "functionId");
         UUID vid = id(req, "versionId");
-        core.deploy(fid, vid, Requests.deployment(body(req)), replace);
-        RegistryState s = core.state();
-        FunctionSpec f = function(s, fid);
-        JsonObject body = views.deployment(s, f, Lookups.version(f, vid));
+        registry.deploy(fid, vid, Requests.deployment(body(req)), replace);
+        RegistrySnapshot s = registry.snapshot();
+        JsonObject body = views.deployment(s, s.function(fid), s.version(fid, vid));
         if (replace) {
             json(res, Status.OK_200, body);
         } else {
-            created(res, "/v2/nvcf/deployments/functions/" + fid + "/versions/" + vid, body);
+            created(res, PREFIX + "/deployments/functions/" + fid + "/versions/" + vid, body);
         }
     }
 
     private void getDeployment(ServerRequest req, ServerResponse res) {
         UUID fid = id(req, "functionId");
         UUID vid = id(req, "versionId");
-        RegistryState s = core.state();
-        FunctionSpec f = function(s, fid);
-        json(res, Status.OK_200, views.deployment(s, f, Lookups.version(f, vid)));
+        RegistrySnapshot s = registry.snapshot();
+        s.deployment(fid, vid);
+        json(res, Status.OK_200, views.deployment(s, s.function(fid), s.version(fid, vid)));
     }
 
     private void deleteDeployment(ServerRequest req, ServerResponse res) {
-        core.undeploy(id(req, "functionId"), id(req, "versionId"));
+        registry.undeploy(id(req, "functionId"), id(req, "versionId"));
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void register(ServerRequest req, ServerResponse res) {
         UUID fid = id(req, "functionId");
         UUID vid = id(req, "versionId");
-        RegistryCore.Registration r = core.register(fid, vid, Requests.registration(body(req)));
-        RegistryState s = core.state();
-        JsonObject body = views.instanceEnvelope(s, Lookups.version(function(s, fid), vid), r.instance());
+        Registration r = registry.register(fid, vid, Requests.registration(body(req)));
+        RegistrySnapshot s = registry.snapshot();
+        JsonObject body = views.instanceEnvelope(s, s.version(fid, vid), r.instance());
         if (r.created()) {
-            created(res, "/v2/nvcf/deployments/functions/" + fid + "/versions/" + vid + "/instances/"
+            created(res, PREFIX + "/deployments/functions/" + fid + "/versions/" + vid + "/instances/"
                     + r.instance().id(), body);
         } else {
             json(res, Status.OK_200, body);
@@ -180,18 +259,14 @@ final class ManagementService implements HttpService {
         content(req); // a heartbeat carries nothing; a body, when sent anyway, must still be JSON
         UUID fid = id(req, "functionId");
         UUID vid = id(req, "versionId");
-        InstanceSpec i = core.heartbeat(fid, vid, id(req, "instanceId"));
-        RegistryState s = core.state();
-        json(res, Status.OK_200, views.instanceEnvelope(s, Lookups.version(function(s, fid), vid), i));
+        InstanceSpec i = registry.heartbeat(fid, vid, id(req, "instanceId"));
+        RegistrySnapshot s = registry.snapshot();
+        json(res, Status.OK_200, views.instanceEnvelope(s, s.version(fid, vid), i));
     }
 
     private void deregister(ServerRequest req, ServerResponse res) {
-        core.deregister(id(req, "functionId"), id(req, "versionId"), id(req, "instanceId"));
+        registry.deregister(id(req, "functionId"), id(req, "versionId"), id(req, "instanceId"));
         res.status(Status.NO_CONTENT_204).send();
-    }
-
-    private static FunctionSpec function(RegistryState s, UUID id) {
-        return s.function(id).orElseThrow(() -> Lookups.functionNotFound(id));
     }
 
     private static UUID id(ServerRequest req, String name) {
@@ -203,7 +278,7 @@ final class ManagementService implements HttpService {
         return switch (value) {
             case "true", "" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException(name + ": " + value + " (expected: true or false)");
+            default -> throw new IllegalArgumentException(name + ": " + shorten(value) + " (expected: true or false)");
         };
     }
 
@@ -310,18 +385,16 @@ final class ManagementService implements HttpService {
         return req.prologue().uriPath().rawPath();
     }
 
+    private static UUID requestId(ServerRequest req) {
+        return req.context().get(REQUEST_ID, UUID.class).orElseGet(UUID::randomUUID);
+    }
+
     private static Handler notAllowed(String allow) {
         return (req, res) -> {
             res.header(HeaderNames.ALLOW, allow);
-            ProblemResponses.send(res, ManagementError.METHOD_NOT_ALLOWED, req.prologue().method().text()
-                    + " is not allowed here (allowed: " + allow + ").", path(req));
+            Problems.send(res, ManagementError.METHOD_NOT_ALLOWED, req.prologue().method().text()
+                    + " is not allowed here (allowed: " + allow + ").", requestId(req));
         };
-    }
-
-    /** A management endpoint; failures are thrown and mapped by {@link #guarded}. */
-    @FunctionalInterface
-    private interface Operation {
-        void run(ServerRequest req, ServerResponse res);
     }
 
     /** Runs an operation and turns every failure into a problem response; internals never reach the client. */
@@ -330,18 +403,20 @@ final class ManagementService implements HttpService {
             try {
                 operation.run(req, res);
             } catch (ManagementException e) {
-                ProblemResponses.send(res, e.error(), e.detail(), path(req));
+                Problems.send(res, e.error(), e.detail(), requestId(req));
+            } catch (RegistryException e) {
+                Problems.send(res, ManagementError.of(e.kind()), e.detail(), requestId(req));
             } catch (IllegalArgumentException e) {
-                ProblemResponses.send(res, ManagementError.INVALID_REQUEST, e.getMessage(), path(req));
+                Problems.send(res, ManagementError.INVALID_REQUEST, e.getMessage(), requestId(req));
             } catch (RequestException | HttpException e) {
                 throw e;
             } catch (RuntimeException e) {
                 // one line whatever the cause: a stack trace per request would let any client flood the log
-                LOG.warning("management request " + req.prologue().method().text() + " " + shorten(path(req))
-                        + " failed (answered 500): " + summary(e) + "; the stack trace is logged at FINE");
-                LOG.log(Level.FINE, "management request " + path(req) + " failed", e);
-                ProblemResponses.send(res, ManagementError.INTERNAL, "The registry could not complete the request.",
-                        path(req));
+                LOG.warning("management request " + requestId(req) + " " + req.prologue().method().text() + " "
+                        + shorten(path(req)) + " failed (answered 500): " + summary(e)
+                        + "; the stack trace is logged at FINE");
+                LOG.log(Level.FINE, "management request " + requestId(req) + " failed", e);
+                Problems.send(res, ManagementError.INTERNAL, "The request could not be completed.", requestId(req));
             }
         };
     }
