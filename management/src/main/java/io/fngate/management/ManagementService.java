@@ -26,6 +26,7 @@ import io.fngate.auth.AuthResult;
 import io.fngate.auth.Caller;
 import io.fngate.auth.Rejection;
 import io.fngate.auth.Scope;
+import io.fngate.registry.DeploymentSpec;
 import io.fngate.registry.FunctionRegistry;
 import io.fngate.registry.FunctionSpec;
 import io.fngate.registry.Fields;
@@ -34,6 +35,7 @@ import io.fngate.registry.JsonText;
 import io.fngate.registry.Registration;
 import io.fngate.registry.RegistryException;
 import io.fngate.registry.RegistrySnapshot;
+import io.fngate.registry.RegistryStoreException;
 import io.fngate.registry.VersionSpec;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
@@ -62,14 +64,21 @@ final class ManagementService implements HttpService {
     static final int MAX_BODY_BYTES = 1024 * 1024;
     private static final Logger LOG = Logger.getLogger(ManagementService.class.getName());
     private static final String FUNCTIONS = "/functions";
+    private static final String FUNCTION_IDS = FUNCTIONS + "/ids";
     private static final String VERSIONS = FUNCTIONS + "/{functionId}/versions";
     private static final String VERSION = VERSIONS + "/{versionId}";
+    private static final String METADATA = "/metadata/functions/{functionId}/versions/{versionId}";
     private static final String DEPLOYMENT = "/deployments/functions/{functionId}/versions/{versionId}";
     private static final String INSTANCES = DEPLOYMENT + "/instances";
     private static final String INSTANCE = INSTANCES + "/{instanceId}";
+    private static final String KEYS = "/keys";
+    private static final String KEY = KEYS + "/{keyId}";
     private static final Set<Scope> LIST = EnumSet.of(Scope.LIST_FUNCTIONS, Scope.LIST_FUNCTIONS_DETAILS);
     private static final Set<Scope> DETAILS = EnumSet.of(Scope.LIST_FUNCTIONS_DETAILS);
     private static final Set<Scope> REGISTER = EnumSet.of(Scope.REGISTER_FUNCTION);
+    private static final Set<Scope> UPDATE = EnumSet.of(Scope.UPDATE_FUNCTION);
+    private static final Set<Scope> MANAGE_KEYS = EnumSet.of(Scope.MANAGE_KEYS);
+    private static final Set<String> VISIBILITIES = Set.of("authorized", "private", "public");
     private static final Set<Scope> DELETE = EnumSet.of(Scope.DELETE_FUNCTION);
     private static final Set<Scope> DEPLOY = EnumSet.of(Scope.DEPLOY_FUNCTION);
     private static final Set<Scope> READ_DEPLOYMENT = EnumSet.of(Scope.LIST_FUNCTIONS_DETAILS, Scope.DEPLOY_FUNCTION);
@@ -88,10 +97,13 @@ final class ManagementService implements HttpService {
         this.keys = keys;
         endpoint(Method.POST, FUNCTIONS, REGISTER, this::createFunction);
         endpoint(Method.GET, FUNCTIONS, LIST, this::listFunctions);
+        endpoint(Method.GET, FUNCTION_IDS, LIST, this::listFunctionIds);
         endpoint(Method.POST, VERSIONS, REGISTER, this::createVersion);
         endpoint(Method.GET, VERSIONS, LIST, this::listVersions);
         endpoint(Method.GET, VERSION, DETAILS, this::getVersion);
+        endpoint(Method.PUT, VERSION, UPDATE, this::updateVersion);
         endpoint(Method.DELETE, VERSION, DELETE, this::deleteVersion);
+        endpoint(Method.PUT, METADATA, UPDATE, this::updateVersion);
         endpoint(Method.POST, DEPLOYMENT, DEPLOY, (req, res) -> deploy(req, res, false));
         endpoint(Method.PUT, DEPLOYMENT, DEPLOY, (req, res) -> deploy(req, res, true));
         endpoint(Method.GET, DEPLOYMENT, READ_DEPLOYMENT, this::getDeployment);
@@ -99,6 +111,9 @@ final class ManagementService implements HttpService {
         endpoint(Method.POST, INSTANCES, DEPLOY, this::register);
         endpoint(Method.PUT, INSTANCE, DEPLOY, this::heartbeat);
         endpoint(Method.DELETE, INSTANCE, DEPLOY, this::deregister);
+        endpoint(Method.POST, KEYS, MANAGE_KEYS, this::createKey);
+        endpoint(Method.GET, KEYS, MANAGE_KEYS, this::listKeys);
+        endpoint(Method.DELETE, KEY, MANAGE_KEYS, this::revokeKey);
     }
 
     /** One route: method, path under {@link #PREFIX}, the scopes that may call it, and what it does. */
@@ -166,8 +181,12 @@ final class ManagementService implements HttpService {
         Problems.send(res, ManagementError.UNAUTHORIZED, detail, requestId);
     }
 
+    private static Caller caller(ServerRequest req) {
+        return req.context().get(CALLER, Caller.class).orElseThrow();
+    }
+
     private static void authorize(ServerRequest req, Endpoint e) {
-        Caller caller = req.context().get(CALLER, Caller.class).orElseThrow();
+        Caller caller = caller(req);
         if (e.scopes().stream().noneMatch(caller::may)) {
             throw new ManagementException(ManagementError.FORBIDDEN, "The key may not call " + e.method().text() + " "
                     + PREFIX + e.path() + " (it needs the scope " + e.scopes().stream().map(Scope::wire).sorted()
@@ -177,21 +196,42 @@ final class ManagementService implements HttpService {
 
     private void createFunction(ServerRequest req, ServerResponse res) {
         FunctionSpec f = registry.createFunction(Requests.function(body(req), true));
-        VersionSpec v = f.versions().getFirst();
-        created(res, PREFIX + "/functions/" + f.id() + "/versions/" + v.id(),
-                views.function(registry.snapshot(), f, v));
+        json(res, Status.OK_200, views.function(registry.snapshot(), f, f.versions().getFirst(), true));
     }
 
     private void listFunctions(ServerRequest req, ServerResponse res) {
         RegistrySnapshot s = registry.snapshot();
-        json(res, Status.OK_200, views.functions(s, s.functions()));
+        json(res, Status.OK_200, views.functions(s, visible(req, s.functions())));
+    }
+
+    private void listFunctionIds(ServerRequest req, ServerResponse res) {
+        json(res, Status.OK_200, views.functionIds(visible(req, registry.snapshot().functions())));
+    }
+
+    /**
+     * NVCF's {@code visibility} filter ({@code private} by default): every function of a gateway is its own, so
+     * private; none is shared with it ({@code authorized}) or public.
+     */
+    private static List<FunctionSpec> visible(ServerRequest req, List<FunctionSpec> functions) {
+        Set<String> asked = new java.util.HashSet<>();
+        for (String value : req.query().all("visibility", List::of)) {
+            for (String v : value.split(",", -1)) {
+                String name = v.strip();
+                if (!VISIBILITIES.contains(name)) {
+                    throw new IllegalArgumentException("visibility: " + shorten(name)
+                            + " (expected: authorized, private or public)");
+                }
+                asked.add(name);
+            }
+        }
+        return asked.isEmpty() || asked.contains("private") ? functions : List.of();
     }
 
     private void createVersion(ServerRequest req, ServerResponse res) {
         UUID fid = id(req, "functionId");
         VersionSpec v = registry.addVersion(fid, Requests.function(body(req), false));
         RegistrySnapshot s = registry.snapshot();
-        created(res, PREFIX + "/functions/" + fid + "/versions/" + v.id(), views.function(s, s.function(fid), v));
+        json(res, Status.OK_200, views.function(s, s.function(fid), v, true));
     }
 
     private void listVersions(ServerRequest req, ServerResponse res) {
@@ -203,14 +243,23 @@ final class ManagementService implements HttpService {
     private void getVersion(ServerRequest req, ServerResponse res) {
         UUID fid = id(req, "functionId");
         UUID vid = id(req, "versionId");
+        boolean secrets = flag(req, "includeSecrets", true);
         RegistrySnapshot s = registry.snapshot();
-        json(res, Status.OK_200, views.function(s, s.function(fid), s.version(fid, vid)));
+        json(res, Status.OK_200, views.function(s, s.function(fid), s.version(fid, vid), secrets));
+    }
+
+    private void updateVersion(ServerRequest req, ServerResponse res) {
+        UUID fid = id(req, "functionId");
+        UUID vid = id(req, "versionId");
+        VersionSpec v = registry.updateVersion(fid, vid, Requests.update(body(req)));
+        RegistrySnapshot s = registry.snapshot();
+        json(res, Status.OK_200, views.function(s, s.function(fid), v, true));
     }
 
     private void deleteVersion(ServerRequest req, ServerResponse res) {
         UUID fid = id(req, "functionId");
         UUID vid = id(req, "versionId");
-        boolean force = flag(req, "force");
+        boolean force = flag(req, "force", false);
         registry.deleteVersion(fid, vid, force);
         res.status(Status.NO_CONTENT_204).send();
     }
@@ -218,27 +267,30 @@ final class ManagementService implements HttpService {
     private void deploy(ServerRequest req, ServerResponse res, boolean replace) {
         UUID fid = id(req, "functionId");
         UUID vid = id(req, "versionId");
-        registry.deploy(fid, vid, Requests.deployment(body(req)), replace);
-        RegistrySnapshot s = registry.snapshot();
-        JsonObject body = views.deployment(s, s.function(fid), s.version(fid, vid));
-        if (replace) {
-            json(res, Status.OK_200, body);
-        } else {
-            created(res, PREFIX + "/deployments/functions/" + fid + "/versions/" + vid, body);
+        DeploymentSpec d = registry.deploy(fid, vid, Requests.deployment(body(req)), replace);
+        if (d.instances().isEmpty()) {
+            LOG.info("function " + fid + " version " + vid + " is deployed without any instance: it serves "
+                    + "nothing until instances are listed in its deployment or register themselves");
         }
+        RegistrySnapshot s = registry.snapshot();
+        json(res, Status.OK_200, views.deployment(s, s.function(fid), s.version(fid, vid)));
     }
 
     private void getDeployment(ServerRequest req, ServerResponse res) {
         UUID fid = id(req, "functionId");
         UUID vid = id(req, "versionId");
         RegistrySnapshot s = registry.snapshot();
-        s.deployment(fid, vid);
         json(res, Status.OK_200, views.deployment(s, s.function(fid), s.version(fid, vid)));
     }
 
+    /** Undeploys; NVCF's {@code graceful} is accepted and always true here: instances drain. */
     private void deleteDeployment(ServerRequest req, ServerResponse res) {
-        registry.undeploy(id(req, "functionId"), id(req, "versionId"));
-        res.status(Status.NO_CONTENT_204).send();
+        UUID fid = id(req, "functionId");
+        UUID vid = id(req, "versionId");
+        flag(req, "graceful", true);
+        registry.undeploy(fid, vid);
+        RegistrySnapshot s = registry.snapshot();
+        json(res, Status.OK_200, views.function(s, s.function(fid), s.version(fid, vid), true));
     }
 
     private void register(ServerRequest req, ServerResponse res) {
@@ -269,12 +321,65 @@ final class ManagementService implements HttpService {
         res.status(Status.NO_CONTENT_204).send();
     }
 
+    /**
+     * Makes a key. A caller may give only what it may do itself: scopes it has, and, when it may invoke only some
+     * functions, a subset of those.
+     */
+    private void createKey(ServerRequest req, ServerResponse res) {
+        Requests.KeyRequest asked = Requests.key(body(req));
+        Caller caller = caller(req);
+        Set<Scope> beyond = EnumSet.noneOf(Scope.class);
+        asked.scopes().stream().filter(scope -> !caller.may(scope)).forEach(beyond::add);
+        if (!beyond.isEmpty()) {
+            throw new ManagementException(ManagementError.FORBIDDEN, "The key may not give scopes it does not have: "
+                    + beyond.stream().map(Scope::wire).collect(Collectors.joining(", ")) + ".");
+        }
+        Optional<Set<UUID>> mine = caller.key().functions();
+        if (mine.isPresent() && asked.scopes().contains(Scope.INVOKE_FUNCTION)
+                && !asked.functions().map(mine.get()::containsAll).orElse(false)) {
+            throw new ManagementException(ManagementError.FORBIDDEN, "The key may invoke only some functions, so "
+                    + "the keys it makes must name functions among them.");
+        }
+        ApiKeys.Created created = store(() -> keys.create(asked.name(), asked.scopes(), asked.functions()));
+        json(res, Status.OK_200, views.keyEnvelope(created.info(), Optional.of(created.key())));
+    }
+
+    private void listKeys(ServerRequest req, ServerResponse res) {
+        json(res, Status.OK_200, views.keys(keys.list()));
+    }
+
+    private void revokeKey(ServerRequest req, ServerResponse res) {
+        UUID id = id(req, "keyId");
+        boolean revoked;
+        try {
+            revoked = store(() -> keys.revoke(id));
+        } catch (IllegalStateException e) {
+            throw new ManagementException(ManagementError.KEY_READ_ONLY, "Key " + id + " comes from the gateway's "
+                    + "configuration: remove it there.");
+        }
+        if (!revoked) {
+            throw new ManagementException(ManagementError.KEY_NOT_FOUND, "There is no key " + id + ".");
+        }
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** Runs a change of the key store; a store that cannot write answers 500 {@code store-failure}. */
+    private static <T> T store(java.util.function.Supplier<T> change) {
+        try {
+            return change.get();
+        } catch (RegistryStoreException e) {
+            LOG.log(Level.SEVERE, "key store write failed; the change was not applied", e);
+            throw new ManagementException(ManagementError.STORE_FAILURE,
+                    "The change could not be saved and was not applied; see the gateway log.");
+        }
+    }
+
     private static UUID id(ServerRequest req, String name) {
         return Fields.parseUuid(req.path().pathParameters().get(name), name);
     }
 
-    private static boolean flag(ServerRequest req, String name) {
-        String value = req.query().first(name).orElse("false");
+    private static boolean flag(ServerRequest req, String name, boolean fallback) {
+        String value = req.query().first(name).orElse(String.valueOf(fallback));
         return switch (value) {
             case "true", "" -> true;
             case "false" -> false;
@@ -376,6 +481,7 @@ final class ManagementService implements HttpService {
         res.send(body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** 201 with the new resource's location: fngate's own routes (instances); NVCF's creations answer 200. */
     private static void created(ServerResponse res, String location, JsonObject body) {
         res.header(HeaderNames.LOCATION, location);
         json(res, Status.CREATED_201, body);

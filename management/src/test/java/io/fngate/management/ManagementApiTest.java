@@ -17,6 +17,7 @@ import io.fngate.registry.FunctionRegistry;
 import io.fngate.registry.RegistryStore;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +58,7 @@ class ManagementApiTest {
         f = created.getString("id");
         v = created.getString("versionId");
         v2 = api.call("POST", FN + "/" + f + "/versions", "{}").json().getJsonObject("function").getString("versionId");
-        assertEquals(201, api.call("POST", DEP + "/" + f + "/versions/" + v, "{\"instances\":[\"http://127.0.0.1:2\"]}")
+        assertEquals(200, api.call("POST", DEP + "/" + f + "/versions/" + v, "{\"instances\":[\"http://127.0.0.1:2\"]}")
                 .status());
     }
 
@@ -70,27 +71,29 @@ class ManagementApiTest {
     void everyRouteAnswersWithItsStatusAndShape() {
         ApiServer.Reply created = api.call("POST", FN, """
                 {"name":"echo-1","description":"an echo","tags":["demo"],"inferenceUrl":"/v1/echo",
-                 "inferencePort":8000,"functionType":"STREAMING","containerImage":"ignored:latest",
+                 "inferencePort":8000,"functionType":"STREAMING","containerImage":"nvcr.io/echo:1",
                  "health":{"protocol":"HTTP","uri":"/health","port":8001,"timeout":"PT2S","expectedStatusCode":204}}""");
-        assertEquals(201, created.status());
+        assertEquals(200, created.status(), created.body());
         assertEquals("application/json", created.contentType());
         JsonObject fn = created.json().getJsonObject("function");
         String id = fn.getString("id");
         String vid = fn.getString("versionId");
-        assertEquals("/v2/nvcf/functions/" + id + "/versions/" + vid, created.location());
         assertEquals(Set.of("id", "versionId", "name", "description", "tags", "status", "inferenceUrl",
-                "inferencePort", "functionType", "health", "createdAt", "activeInstances", "readOnly", "source"),
-                fn.keySet());
+                "inferencePort", "functionType", "apiBodyFormat", "containerImage", "health", "healthUri", "createdAt",
+                "activeInstances", "readOnly", "source"), fn.keySet());
         assertEquals("INACTIVE", fn.getString("status"));
         assertEquals("STREAMING", fn.getString("functionType"));
         assertEquals(Set.of("protocol", "uri", "port", "timeout", "expectedStatusCode"),
                 fn.getJsonObject("health").keySet());
+        assertEquals(List.of(), fn.getJsonArray("activeInstances"));
         assertFalse(fn.getBoolean("readOnly"));
 
         ApiServer.Reply version = api.call("POST", FN + "/" + id + "/versions", "{\"inferenceUrl\":\"/v2/echo\"}");
-        assertEquals(201, version.status());
+        assertEquals(200, version.status());
         String vid2 = version.json().getJsonObject("function").getString("versionId");
         assertEquals("echo-1", version.json().getJsonObject("function").getString("name"));
+        assertFalse(version.json().getJsonObject("function").containsKey("description"),
+                "description and tags belong to a version");
 
         JsonObject list = api.call("GET", FN, null).json();
         List<JsonObject> entries = list.getJsonArray("functions").getValuesAs(JsonObject.class);
@@ -99,6 +102,9 @@ class ManagementApiTest {
         assertTrue(configured.getBoolean("readOnly"));
         assertEquals("config", configured.getString("source"));
         assertEquals("ACTIVE", configured.getString("status"));
+        assertEquals("ACTIVE", configured.getJsonArray("activeInstances").getJsonObject(0).getString("instanceStatus"));
+        assertTrue(api.call("GET", FN + "/ids", null).json().getJsonArray("functionIds").getValuesAs(
+                jakarta.json.JsonString.class).stream().anyMatch(s -> s.getString().equals(id)));
 
         assertEquals(2, api.call("GET", FN + "/" + id + "/versions", null).json().getJsonArray("functions").size());
         assertEquals(vid, api.call("GET", FN + "/" + id + "/versions/" + vid, null).json().getJsonObject("function")
@@ -107,12 +113,15 @@ class ManagementApiTest {
         String dep = DEP + "/" + id + "/versions/" + vid;
         ApiServer.Reply deployed = api.call("POST", dep, "{\"maxRequestConcurrency\":8,\"instances\":"
                 + "[\"http://127.0.0.1:3\",{\"url\":\"http://localhost:4/\"}]}");
-        assertEquals(201, deployed.status());
-        assertEquals(dep, deployed.location());
+        assertEquals(200, deployed.status());
         JsonObject d = deployed.json().getJsonObject("deployment");
-        assertEquals(Set.of("functionId", "functionVersionId", "functionStatus", "maxRequestConcurrency", "createdAt",
-                "updatedAt", "readOnly", "instances"), d.keySet());
+        assertEquals(Set.of("functionId", "functionVersionId", "functionStatus", "statusReason", "healthInfo",
+                "deploymentSpecifications", "maxRequestConcurrency", "createdAt", "updatedAt", "readOnly",
+                "instances"), d.keySet());
         assertEquals("DEPLOYING", d.getString("functionStatus"));
+        assertEquals(Json.createReader(new java.io.StringReader("[{\"maxRequestConcurrency\":8,\"instances\":"
+                + "[\"http://127.0.0.1:3\",\"http://localhost:4\"]}]")).readArray(), d.getJsonArray("deploymentSpecifications"),
+                "fngate's short form is one specification");
         assertEquals("http://localhost:4", d.getJsonArray("instances").getJsonObject(1).getString("url"));
         assertEquals(Set.of("id", "url", "source", "health", "addedAt", "inFlight", "consecutiveFailures", "ejected"),
                 d.getJsonArray("instances").getJsonObject(0).keySet());
@@ -138,7 +147,9 @@ class ManagementApiTest {
         assertEquals(iid, again.json().getJsonObject("instance").getString("id"));
         assertEquals(200, api.call("PUT", dep + "/instances/" + iid, null).status());
         assertEquals(204, api.call("DELETE", dep + "/instances/" + iid, null).status());
-        assertEquals(204, api.call("DELETE", dep, null).status());
+        ApiServer.Reply undeployed = api.call("DELETE", dep, null);
+        assertEquals(200, undeployed.status());
+        assertEquals("INACTIVE", undeployed.json().getJsonObject("function").getString("status"));
         assertEquals(204, api.call("DELETE", FN + "/" + id + "/versions/" + vid, null).status());
         assertEquals(204, api.call("DELETE", FN + "/" + id + "/versions/" + vid2 + "?force=true", null).status());
         assertEquals(404, api.call("GET", FN + "/" + id + "/versions", null).status(), "the last version takes the "
@@ -165,8 +176,29 @@ class ManagementApiTest {
                         "inferenceUrl: v1"),
                 row("POST", FN, "{\"name\":\"a\",\"inferencePort\":70000}", key, 400, "invalid-request",
                         "inferencePort: expected an integer from 1 to 65535"),
-                row("POST", FN, "{\"name\":\"a\",\"functionType\":\"LLM\"}", key, 400, "invalid-request",
-                        "functionType: LLM"),
+                row("POST", FN, "{\"name\":\"a\",\"functionType\":\"GPU\"}", key, 400, "invalid-request",
+                        "functionType: GPU (expected: DEFAULT, STREAMING or LLM)"),
+                row("POST", FN, "{\"name\":\"a\",\"containerImage\":7}", key, 400, "invalid-request",
+                        "containerImage: expected a string"),
+                row("POST", FN, "{\"name\":\"a\",\"apiBodyFormat\":\"XML\"}", key, 400, "invalid-request",
+                        "apiBodyFormat: XML (expected: PREDICT_V2 or CUSTOM)"),
+                row("POST", FN, "{\"name\":\"a\",\"secrets\":[{\"name\":\"k\"}]}", key, 400, "invalid-request",
+                        "secrets[0].value: missing"),
+                row("POST", FN, "{\"name\":\"a\",\"secrets\":[{\"name\":\"k\",\"value\":\"s3cr3t\"},"
+                        + "{\"name\":\"k\",\"value\":\"s3cr3t\"}]}", key, 400, "invalid-request",
+                        "secrets[1].name: k is listed twice"),
+                row("POST", FN, "{\"name\":\"a\",\"models\":[{\"version\":\"1\"}]}", key, 400, "invalid-request",
+                        "models[0].name: missing"),
+                row("POST", FN, "{\"name\":\"a\",\"rateLimit\":\"10-S\"}", key, 400, "invalid-request",
+                        "rateLimit: expected a JSON object"),
+                row("POST", FN, "{\"name\":\"a\",\"tags\":[\"\"]}", key, 400, "invalid-request",
+                        "tags[0]: expected 1 to 128 characters"),
+                row("PUT", ver, "{}", key, 400, "invalid-request", "body: names nothing to change"),
+                row("PUT", ver, "{\"modelUpdates\":[{\"modelName\":\"m\",\"llmConfig\":{}}]}", key, 400,
+                        "invalid-request", "modelUpdates[0].llmConfig: names nothing to change"),
+                row("PUT", ver, "{\"modelUpdates\":[{\"modelName\":\"m\",\"llmConfig\":{\"routingMethod\":\"x\"}}]}",
+                        key, 400, "invalid-request", "no model named m"),
+                row("GET", FN + "?visibility=secret", null, key, 400, "invalid-request", "visibility: secret"),
                 row("POST", FN, "{\"name\":\"a\",\"health\":{\"protocol\":\"gRPC\",\"uri\":\"/h\"}}", key, 400,
                         "invalid-request", "health.protocol: gRPC"),
                 row("POST", FN, "{\"name\":\"a\",\"health\":{\"uri\":\"/h\",\"timeout\":\"10s\"}}", key, 400,
@@ -196,8 +228,18 @@ class ManagementApiTest {
                         "maxRequestConcurrency: expected an integer from 1 to 16384"),
                 row("PUT", dep, "{\"maxRequestConcurrency\":1.5}", key, 400, "invalid-request",
                         "maxRequestConcurrency: expected an integer"),
-                row("PUT", dep, "{\"deploymentSpecifications\":[{},{}]}", key, 400, "invalid-request",
-                        "deploymentSpecifications: expected exactly one"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[]}", key, 400, "invalid-request",
+                        "deploymentSpecifications: empty"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[{\"maxRequestConcurrency\":2},"
+                        + "{\"maxRequestConcurrency\":4}]}", key, 400, "invalid-request",
+                        "deploymentSpecifications[1].maxRequestConcurrency: 4 differs from 2"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[{\"instances\":[\"http://h:1\"]},"
+                        + "{\"instances\":[\"http://h:1\"]}]}", key, 400, "invalid-request",
+                        "deploymentSpecifications[1].instances[0]: http://h:1 is listed twice"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[{\"gpu\":80}]}", key, 400, "invalid-request",
+                        "deploymentSpecifications[0].gpu: expected a string"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[{\"colour\":1}]}", key, 400, "invalid-request",
+                        "deploymentSpecifications[0].colour: unknown field"),
                 row("PUT", dep, "{\"deploymentSpecifications\":[{\"instances\":[\"x\"]}]}", key, 400,
                         "invalid-request", "deploymentSpecifications[0].instances[0]: x"),
                 row("POST", dep + "/instances", "{\"ttl\":\"PT1M\"}", key, 400, "invalid-request", "url: missing"),
@@ -285,12 +327,12 @@ class ManagementApiTest {
         assertEquals(before, api.call("GET", FN, null).body());
     }
 
-    @ParameterizedTest(name = "POST as {0} -> 201")
+    @ParameterizedTest(name = "POST as {0} -> 200")
     @ValueSource(strings = {"application/json", "application/json;charset=utf-8", "Application/JSON; Charset=\"UTF-8\"",
             "application/vnd.nvcf.function+json", "application/json; profile=x"})
     void jsonMediaTypesWithParametersAreAccepted(String contentType) {
         ApiServer.Reply r = api.send("POST", FN, "{\"name\":\"typed\"}", "Bearer " + ApiServer.KEY, contentType);
-        assertEquals(201, r.status(), r.body());
+        assertEquals(200, r.status(), r.body());
         String id = r.json().getJsonObject("function").getString("id");
         String vid = r.json().getJsonObject("function").getString("versionId");
         assertEquals(204, api.send("DELETE", FN + "/" + id + "/versions/" + vid, null, "Bearer " + ApiServer.KEY, null)

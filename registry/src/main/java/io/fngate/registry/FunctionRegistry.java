@@ -111,8 +111,7 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
     }
 
     /**
-     * Adds a version to a function; the draft's name, description, tags and queue size, when given, replace the
-     * function's.
+     * Adds a version to a function; the draft's name and queue size, when given, replace the function's.
      *
      * @param functionId the function
      * @param draft      the version and identity fields
@@ -121,6 +120,20 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
      */
     public VersionSpec addVersion(UUID functionId, FunctionDraft draft) {
         return core.addVersion(functionId, draft);
+    }
+
+    /**
+     * Changes a version's metadata (description, tags, NVCF attributes); the rest stays.
+     *
+     * @param functionId the function
+     * @param versionId  the version
+     * @param update     what to change
+     * @return the version as stored
+     * @throws IllegalArgumentException when the update names a model the version does not have
+     * @throws RegistryException        FUNCTION_NOT_FOUND, VERSION_NOT_FOUND, READ_ONLY, STORE_FAILURE
+     */
+    public VersionSpec updateVersion(UUID functionId, UUID versionId, VersionUpdate update) {
+        return core.updateVersion(functionId, versionId, update);
     }
 
     /**

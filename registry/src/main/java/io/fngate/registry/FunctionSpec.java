@@ -14,16 +14,14 @@ import java.util.regex.Pattern;
  * leases). Immutable; changes make new values.
  *
  * @param id          function id
- * @param name        function name
- * @param description free text, may be empty
- * @param tags        free labels
+ * @param name        function name, shared by its versions
  * @param createdAt   when the function was created
  * @param readOnly    declared in the configuration file: the management API cannot change it
  * @param maxQueueSize requests that may wait for a free instance; empty: the gateway's default
  * @param versions    versions in creation order
  */
-public record FunctionSpec(UUID id, String name, String description, List<String> tags, Instant createdAt,
-                    boolean readOnly, OptionalInt maxQueueSize, List<VersionSpec> versions) {
+public record FunctionSpec(UUID id, String name, Instant createdAt, boolean readOnly, OptionalInt maxQueueSize,
+                           List<VersionSpec> versions) {
     /** The largest per-function queue bound accepted. */
     public static final int MAX_QUEUE_SIZE = 1_000_000;
     /** NVCF's rule for function names. */
@@ -35,10 +33,8 @@ public record FunctionSpec(UUID id, String name, String description, List<String
     public FunctionSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(description, "description");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(maxQueueSize, "maxQueueSize");
-        tags = List.copyOf(tags);
         versions = List.copyOf(versions);
     }
 
@@ -59,16 +55,16 @@ public record FunctionSpec(UUID id, String name, String description, List<String
         } else {
             changed.set(at, version);
         }
-        return new FunctionSpec(id, name, description, tags, createdAt, readOnly, maxQueueSize, changed);
+        return new FunctionSpec(id, name, createdAt, readOnly, maxQueueSize, changed);
     }
 
     FunctionSpec without(UUID versionId) {
-        return new FunctionSpec(id, name, description, tags, createdAt, readOnly, maxQueueSize,
+        return new FunctionSpec(id, name, createdAt, readOnly, maxQueueSize,
                 versions.stream().filter(v -> !v.id().equals(versionId)).toList());
     }
 
-    FunctionSpec described(String newName, String newDescription, List<String> newTags, OptionalInt newQueueSize) {
-        return new FunctionSpec(id, newName, newDescription, newTags, createdAt, readOnly, newQueueSize, versions);
+    FunctionSpec described(String newName, OptionalInt newQueueSize) {
+        return new FunctionSpec(id, newName, createdAt, readOnly, newQueueSize, versions);
     }
 
     /**

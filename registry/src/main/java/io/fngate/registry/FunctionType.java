@@ -9,7 +9,9 @@ public enum FunctionType {
     /** Ordinary request/response. */
     DEFAULT,
     /** Long-lived streaming responses (Server-Sent Events and the like). */
-    STREAMING;
+    STREAMING,
+    /** A large language model server (NVCF's LLM functions; fngate routes them like any other). */
+    LLM;
 
     /**
      * Reads a function type, any case.
@@ -23,7 +25,7 @@ public enum FunctionType {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + ": " + value + " (expected: DEFAULT or STREAMING)");
+            throw new IllegalArgumentException(field + ": " + value + " (expected: DEFAULT, STREAMING or LLM)");
         }
     }
 }

@@ -7,18 +7,22 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
  * One instance of a deployment as stored.
  *
- * @param id      instance id, stable for the life of the instance
- * @param url     base URL, absolute http
- * @param kind    how the instance joined
- * @param ttl     for registered instances, how long a registration lives without a heartbeat; empty: forever
- * @param addedAt when it joined
+ * @param id            instance id, stable for the life of the instance
+ * @param url           base URL, absolute http
+ * @param kind          how the instance joined
+ * @param ttl           for registered instances, how long a registration lives without a heartbeat; empty: forever
+ * @param addedAt       when it joined
+ * @param specification for listed instances, the index of the deployment specification that lists it; empty for
+ *                      registered instances
  */
-public record InstanceSpec(UUID id, URI url, Kind kind, Optional<Duration> ttl, Instant addedAt) {
+public record InstanceSpec(UUID id, URI url, Kind kind, Optional<Duration> ttl, Instant addedAt,
+                           OptionalInt specification) {
 
     /**
      * Checks the parts.
@@ -29,6 +33,10 @@ public record InstanceSpec(UUID id, URI url, Kind kind, Optional<Duration> ttl, 
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(ttl, "ttl");
         Objects.requireNonNull(addedAt, "addedAt");
+        Objects.requireNonNull(specification, "specification");
+        if (specification.isPresent() != (kind == Kind.DEPLOYMENT) || specification.orElse(0) < 0) {
+            throw new IllegalArgumentException("specification: " + specification + " for a " + kind + " instance");
+        }
     }
 
     /**

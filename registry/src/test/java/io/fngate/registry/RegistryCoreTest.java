@@ -132,9 +132,53 @@ class RegistryCoreTest {
     }
 
     @Test
+    void severalSpecificationsServeTogetherWithOneLimit() {
+        FunctionSpec f = create("{\"name\":\"f\"}");
+        UUID v = f.versions().getFirst().id();
+        DeploymentDraft.Specification l40s = new DeploymentDraft.Specification(json("{\"gpu\":\"L40S\"}"), 4,
+                List.of(InstanceSpec.url("http://10.0.0.1:1", "url")));
+        DeploymentDraft.Specification h100 = new DeploymentDraft.Specification(json("{\"gpu\":\"H100\"}"), 0,
+                List.of(InstanceSpec.url("http://10.0.0.2:1", "url"), InstanceSpec.url("http://10.0.0.3:1", "url")));
+        DeploymentSpec d = core.deploy(f.id(), v, new DeploymentDraft(List.of(l40s, h100)), false);
+        assertEquals(4, d.maxRequestConcurrency());
+        assertEquals(List.of(json("{\"gpu\":\"L40S\",\"maxRequestConcurrency\":4}"), json("{\"gpu\":\"H100\"}")),
+                d.specifications());
+        assertEquals(List.of(0, 1, 1), d.instances().stream().map(i -> i.specification().getAsInt()).toList());
+        assertEquals(3, serving(f.id(), v).size(), "every specification's instances serve the version");
+        assertEquals(4, core.state().view().get(f.id()).version(v).orElseThrow().maxRequestConcurrency());
+
+        DeploymentDraft.Specification other = new DeploymentDraft.Specification(json("{}"), 8, List.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DeploymentDraft(List.of(l40s, other)));
+        assertTrue(e.getMessage().startsWith("deploymentSpecifications[1].maxRequestConcurrency: 8 differs from 4"),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new DeploymentDraft(List.of(l40s, l40s)),
+                "a URL belongs to one specification");
+    }
+
+    @Test
+    void updatingAVersionChangesOnlyWhatItNames() {
+        FunctionSpec f = create("{\"name\":\"f\",\"description\":\"d\",\"tags\":[\"a\"],\"containerImage\":\"i:1\"}");
+        UUID v = f.versions().getFirst().id();
+        VersionSpec tagged = core.updateVersion(f.id(), v, new VersionUpdate(java.util.Optional.empty(),
+                java.util.Optional.of(List.of("b", "c")), Map.of("rateLimit", json("{\"rateLimit\":\"10-S\"}")),
+                Map.of()));
+        assertEquals("d", tagged.description());
+        assertEquals(List.of("b", "c"), tagged.tags());
+        assertEquals(json("{\"containerImage\":\"i:1\",\"rateLimit\":{\"rateLimit\":\"10-S\"}}"), tagged.attributes());
+        assertEquals(tagged, SpecJson.read(store.load().get(f.id())).versions().getFirst(), "stored");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> core.updateVersion(f.id(), v,
+                new VersionUpdate(java.util.Optional.empty(), java.util.Optional.empty(), Map.of(),
+                        Map.of("llama", json("{\"routingMethod\":\"x\"}")))));
+        assertTrue(e.getMessage().contains("no model named llama"), e.getMessage());
+        assertEquals(tagged, core.state().function(f.id()).orElseThrow().versions().getFirst(), "nothing changed");
+    }
+
+    @Test
     void configuredFunctionsAreReadOnly() {
-        FunctionSpec configured = new FunctionSpec(UUID.randomUUID(), "static", "", List.of(), clock.instant(), true,
-                java.util.OptionalInt.empty(), List.of(new VersionSpec(UUID.randomUUID(), "/", 0, java.util.Optional.empty(), FunctionType.DEFAULT,
+        FunctionSpec configured = new FunctionSpec(UUID.randomUUID(), "static", clock.instant(), true,
+                java.util.OptionalInt.empty(), List.of(new VersionSpec(UUID.randomUUID(), "", List.of(), "/", 0,
+                        java.util.Optional.empty(), FunctionType.DEFAULT, JsonObject.EMPTY_JSON_OBJECT, List.of(),
                         clock.instant(), java.util.Optional.empty())));
         RegistryCore withStatic = new RegistryCore(RegistryStore.memory(), List.of(configured), clock, SETTINGS);
         UUID v = configured.versions().getFirst().id();
