@@ -35,12 +35,21 @@ public final class ManagementApi {
     }
 
     /**
-     * Adds the API to a routing: everything under {@code /v2/nvcf}.
+     * Adds the API to a routing: everything under {@code /v2/nvcf}, and its OpenAPI document at
+     * {@code GET /openapi.yaml} (no key needed: it describes the API, it holds nothing of the gateway's).
      *
      * @param rules the admin socket's routing
      */
     public void register(HttpRules rules) {
+        rules.get(OpenApi.PATH, OpenApi::send);
         rules.register(ManagementService.PREFIX, service);
+    }
+
+    /**
+     * @return the OpenAPI 3.1 document of the management and invocation API, as served at {@code /openapi.yaml}
+     */
+    public static String openApi() {
+        return OpenApi.text();
     }
 
     /**
