@@ -4,6 +4,7 @@
  */
 module io.fngate.server {
     requires io.fngate.invocation;
+    requires io.fngate.management;
     requires io.fngate.observability;
     requires io.fngate.edge;
     requires io.helidon.webserver;

@@ -18,8 +18,11 @@ import jakarta.json.JsonValue;
  * Reads the fields of one JSON object strictly: unknown fields, wrong types and bad values fail with an
  * {@link IllegalArgumentException} whose message starts with the field's path ({@code health.timeout: ...}).
  * A field whose value is JSON {@code null} counts as absent.
+ * <p>
+ * Shared by the store (stored documents) and the management API (request bodies), so that both refuse the same
+ * values with the same words. Not responsible for parsing text (see {@link JsonText}).
  */
-final class Fields {
+public final class Fields {
     private final JsonObject object;
     private final String prefix;
 
@@ -33,8 +36,10 @@ final class Fields {
      * @param path    its path for messages ({@code body}, {@code health}, {@code instances[2]})
      * @param known   fields read by the caller
      * @param ignored fields accepted and ignored (NVCF fields fngate does not act on)
+     * @return the reader
+     * @throws IllegalArgumentException when the value is no object or has a field in neither set
      */
-    static Fields of(JsonValue value, String path, Set<String> known, Set<String> ignored) {
+    public static Fields of(JsonValue value, String path, Set<String> known, Set<String> ignored) {
         if (!(value instanceof JsonObject object)) {
             throw new IllegalArgumentException(path + ": expected a JSON object");
         }
@@ -47,24 +52,46 @@ final class Fields {
         return new Fields(object, prefix);
     }
 
-    String path(String name) {
+    /**
+     * @param name a field name
+     * @return its path, for messages ({@code health.uri})
+     */
+    public String path(String name) {
         return prefix + name;
     }
 
-    boolean has(String name) {
+    /**
+     * @param name a field name
+     * @return whether the field is there and not {@code null}
+     */
+    public boolean has(String name) {
         JsonValue v = object.get(name);
         return v != null && v.getValueType() != JsonValue.ValueType.NULL;
     }
 
-    Optional<JsonValue> value(String name) {
+    /**
+     * @param name a field name
+     * @return its value, unless absent or {@code null}
+     */
+    public Optional<JsonValue> value(String name) {
         return has(name) ? Optional.of(object.get(name)) : Optional.empty();
     }
 
-    String string(String name) {
+    /**
+     * @param name a field name
+     * @return its string
+     * @throws IllegalArgumentException when it is missing or not a string
+     */
+    public String string(String name) {
         return optString(name).orElseThrow(() -> new IllegalArgumentException(path(name) + ": missing"));
     }
 
-    Optional<String> optString(String name) {
+    /**
+     * @param name a field name
+     * @return its string, unless absent
+     * @throws IllegalArgumentException when it is not a string
+     */
+    public Optional<String> optString(String name) {
         return value(name).map(v -> {
             if (v instanceof JsonString s) {
                 return s.getString();
@@ -73,12 +100,27 @@ final class Fields {
         });
     }
 
-    /** An integer that must be there. */
-    int integer(String name, int min, int max) {
+    /**
+     * An integer that must be there.
+     *
+     * @param name a field name
+     * @param min  smallest accepted
+     * @param max  largest accepted
+     * @return its value
+     * @throws IllegalArgumentException when missing, not an integer or out of bounds
+     */
+    public int integer(String name, int min, int max) {
         return optInt(name, min, max).orElseThrow(() -> new IllegalArgumentException(path(name) + ": missing"));
     }
 
-    Optional<Integer> optInt(String name, int min, int max) {
+    /**
+     * @param name a field name
+     * @param min  smallest accepted
+     * @param max  largest accepted
+     * @return its value, unless absent
+     * @throws IllegalArgumentException when not an integer or out of bounds
+     */
+    public Optional<Integer> optInt(String name, int min, int max) {
         return value(name).map(v -> {
             if (v instanceof JsonNumber n && n.isIntegral()) {
                 long l = n.longValue();
@@ -90,7 +132,13 @@ final class Fields {
         });
     }
 
-    boolean optBoolean(String name, boolean fallback) {
+    /**
+     * @param name     a field name
+     * @param fallback the value when absent
+     * @return its value
+     * @throws IllegalArgumentException when not a boolean
+     */
+    public boolean optBoolean(String name, boolean fallback) {
         return value(name).map(v -> switch (v.getValueType()) {
             case TRUE -> true;
             case FALSE -> false;
@@ -98,11 +146,21 @@ final class Fields {
         }).orElse(fallback);
     }
 
-    UUID uuid(String name) {
+    /**
+     * @param name a field name
+     * @return its UUID
+     * @throws IllegalArgumentException when missing or not a UUID in canonical form
+     */
+    public UUID uuid(String name) {
         return parseUuid(string(name), path(name));
     }
 
-    Instant instant(String name) {
+    /**
+     * @param name a field name
+     * @return its ISO-8601 instant
+     * @throws IllegalArgumentException when missing or not an instant
+     */
+    public Instant instant(String name) {
         String v = string(name);
         try {
             return Instant.parse(v);
@@ -111,8 +169,16 @@ final class Fields {
         }
     }
 
-    /** An ISO-8601 duration ({@code PT10S}) within bounds. */
-    Optional<Duration> optDuration(String name, Duration min, Duration max) {
+    /**
+     * An ISO-8601 duration ({@code PT10S}) within bounds.
+     *
+     * @param name a field name
+     * @param min  shortest accepted
+     * @param max  longest accepted
+     * @return its value, unless absent
+     * @throws IllegalArgumentException when not a duration or out of bounds
+     */
+    public Optional<Duration> optDuration(String name, Duration min, Duration max) {
         return optString(name).map(v -> {
             Duration d;
             try {
@@ -127,7 +193,12 @@ final class Fields {
         });
     }
 
-    List<String> strings(String name) {
+    /**
+     * @param name a field name
+     * @return its array of strings; absent is empty
+     * @throws IllegalArgumentException when not an array of strings
+     */
+    public List<String> strings(String name) {
         List<String> result = new ArrayList<>();
         int i = 0;
         for (JsonValue v : array(name)) {
@@ -140,22 +211,40 @@ final class Fields {
         return result;
     }
 
-    /** An array that must be there; it may be empty. */
-    List<JsonValue> requiredArray(String name) {
+    /**
+     * An array that must be there; it may be empty.
+     *
+     * @param name a field name
+     * @return its elements
+     * @throws IllegalArgumentException when missing or not an array
+     */
+    public List<JsonValue> requiredArray(String name) {
         if (!has(name)) {
             throw new IllegalArgumentException(path(name) + ": missing");
         }
         return array(name);
     }
 
-    /** An array of strings that must be there; it may be empty. */
-    List<String> requiredStrings(String name) {
+    /**
+     * An array of strings that must be there; it may be empty.
+     *
+     * @param name a field name
+     * @return its strings
+     * @throws IllegalArgumentException when missing or not an array of strings
+     */
+    public List<String> requiredStrings(String name) {
         requiredArray(name);
         return strings(name);
     }
 
-    /** An array; absent is empty. */
-    List<JsonValue> array(String name) {
+    /**
+     * An array; absent is empty.
+     *
+     * @param name a field name
+     * @return its elements
+     * @throws IllegalArgumentException when not an array
+     */
+    public List<JsonValue> array(String name) {
         return value(name).map(v -> {
             if (v.getValueType() != JsonValue.ValueType.ARRAY) {
                 throw new IllegalArgumentException(path(name) + ": expected an array");
@@ -164,7 +253,15 @@ final class Fields {
         }).orElse(List.of());
     }
 
-    static UUID parseUuid(String value, String path) {
+    /**
+     * Reads a UUID in canonical form (any case), as ids are written.
+     *
+     * @param value the text
+     * @param path  where it came from, for the message
+     * @return the UUID
+     * @throws IllegalArgumentException {@code <path>: <value> is not a UUID}
+     */
+    public static UUID parseUuid(String value, String path) {
         String v = value.trim();
         try {
             UUID id = UUID.fromString(v);

@@ -5,23 +5,24 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 
 import io.helidon.config.Config;
-import io.helidon.webserver.http.HttpService;
 
 /**
- * The gateway's registry: functions from the configuration (read-only) merged with functions managed through
- * the management API and kept in a {@link RegistryStore}, instances health-checked actively.
+ * The gateway's registry: functions from the configuration (read-only) merged with functions created through its
+ * change methods and kept in a {@link RegistryStore}, instances health-checked actively.
  * <p>
- * Lookups ({@link #function}, {@link #functions}) read an immutable snapshot and never block; every
- * acknowledged change is durable and visible to them at once. {@link #managementService()} is the HTTP API,
- * meant for the admin socket under {@code /v2/nvcf}. Not responsible for choosing versions or instances
- * (routing), nor for sockets.
+ * Lookups ({@link #function}, {@link #functions}, {@link #snapshot}) read an immutable snapshot and never block.
+ * Changes ({@link #createFunction}, {@link #deploy}, ...) are serialized, made durable in the store and only then
+ * published, so that a change is visible to routing exactly when it returns; a change that cannot be made throws
+ * {@link RegistryException} (or {@link IllegalArgumentException} for an invalid value) and changes nothing.
+ * <p>
+ * Not responsible for choosing versions or instances (routing), nor for HTTP: the management module maps its own
+ * API onto these methods.
  */
 public final class FunctionRegistry implements Registry, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FunctionRegistry.class.getName());
@@ -29,14 +30,12 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
     private final RegistryCore core;
     private final RegistryStore store;
     private final HealthMonitor monitor;
-    private final ManagementService service;
     private volatile InstanceLoad.Source load = InstanceLoad.Source.NONE;
 
-    private FunctionRegistry(RegistryCore core, RegistryStore store, HealthMonitor monitor, AdminKeys keys) {
+    private FunctionRegistry(RegistryCore core, RegistryStore store, HealthMonitor monitor) {
         this.core = core;
         this.store = store;
         this.monitor = monitor;
-        this.service = new ManagementService(core, new Views(core, monitor::lastCheck, () -> load), keys);
     }
 
     /**
@@ -88,12 +87,132 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
     }
 
     /**
-     * The management API, to register under {@code /v2/nvcf} on the admin socket.
+     * The registry as it is now, for reading: functions, versions, deployments, statuses, instance states.
      *
-     * @return the HTTP service
+     * @return a snapshot
      */
-    public HttpService managementService() {
-        return service;
+    public RegistrySnapshot snapshot() {
+        return new RegistrySnapshot(core.state(), core, monitor::lastCheck, load);
+    }
+
+    /**
+     * Creates a function with its first version.
+     *
+     * @param draft what to create; a name is required
+     * @return the function as stored
+     * @throws IllegalArgumentException when the draft has no name
+     * @throws RegistryException        {@link RegistryException.Kind#STORE_FAILURE}
+     */
+    public FunctionSpec createFunction(FunctionDraft draft) {
+        if (draft.name().isEmpty()) {
+            throw new IllegalArgumentException("name: missing");
+        }
+        return core.createFunction(draft);
+    }
+
+    /**
+     * Adds a version to a function; the draft's name and queue size, when given, replace the function's.
+     *
+     * @param functionId the function
+     * @param draft      the version and identity fields
+     * @return the new version
+     * @throws RegistryException FUNCTION_NOT_FOUND, READ_ONLY, STORE_FAILURE
+     */
+    public VersionSpec addVersion(UUID functionId, FunctionDraft draft) {
+        return core.addVersion(functionId, draft);
+    }
+
+    /**
+     * Changes a version's metadata (description, tags, NVCF attributes); the rest stays.
+     *
+     * @param functionId the function
+     * @param versionId  the version
+     * @param update     what to change
+     * @return the version as stored
+     * @throws IllegalArgumentException when the update names a model the version does not have
+     * @throws RegistryException        FUNCTION_NOT_FOUND, VERSION_NOT_FOUND, READ_ONLY, STORE_FAILURE
+     */
+    public VersionSpec updateVersion(UUID functionId, UUID versionId, VersionUpdate update) {
+        return core.updateVersion(functionId, versionId, update);
+    }
+
+    /**
+     * Deletes a version; the function goes with its last version.
+     *
+     * @param functionId the function
+     * @param versionId  the version
+     * @param force      also when the version is deployed (its instances drain)
+     * @throws RegistryException FUNCTION_NOT_FOUND, VERSION_NOT_FOUND, READ_ONLY, VERSION_DEPLOYED, STORE_FAILURE
+     */
+    public void deleteVersion(UUID functionId, UUID versionId, boolean force) {
+        core.deleteVersion(functionId, versionId, force);
+    }
+
+    /**
+     * Creates or replaces a version's deployment; instances listed before keep their ids, registered ones stay.
+     *
+     * @param functionId the function
+     * @param versionId  the version
+     * @param draft      the deployment
+     * @param replace    false: create (there must be none); true: replace (there must be one)
+     * @return the deployment as stored
+     * @throws RegistryException FUNCTION_NOT_FOUND, VERSION_NOT_FOUND, READ_ONLY, DEPLOYMENT_EXISTS,
+     *                           DEPLOYMENT_NOT_FOUND, INSTANCE_CONFLICT, STORE_FAILURE
+     */
+    public DeploymentSpec deploy(UUID functionId, UUID versionId, DeploymentDraft draft, boolean replace) {
+        return core.deploy(functionId, versionId, draft, replace);
+    }
+
+    /**
+     * Removes a version's deployment; its instances drain.
+     *
+     * @param functionId the function
+     * @param versionId  the version
+     * @throws RegistryException FUNCTION_NOT_FOUND, VERSION_NOT_FOUND, READ_ONLY, DEPLOYMENT_NOT_FOUND, STORE_FAILURE
+     */
+    public void undeploy(UUID functionId, UUID versionId) {
+        core.undeploy(functionId, versionId);
+    }
+
+    /**
+     * Registers an instance in a version's deployment, or renews the live registration of the same URL.
+     *
+     * @param functionId the function
+     * @param versionId  the version
+     * @param draft      the instance
+     * @return the instance and whether it is new
+     * @throws RegistryException FUNCTION_NOT_FOUND, VERSION_NOT_FOUND, READ_ONLY, NOT_DEPLOYED, INSTANCE_CONFLICT,
+     *                           STORE_FAILURE
+     */
+    public Registration register(UUID functionId, UUID versionId, RegistrationDraft draft) {
+        return core.register(functionId, versionId, draft);
+    }
+
+    /**
+     * Renews a registration's lease (nothing to renew for an instance without a TTL).
+     *
+     * @param functionId the function
+     * @param versionId  the version
+     * @param instanceId the instance
+     * @return the instance
+     * @throws RegistryException FUNCTION_NOT_FOUND, VERSION_NOT_FOUND, DEPLOYMENT_NOT_FOUND, INSTANCE_NOT_FOUND
+     *                           (also when its registration lapsed)
+     */
+    public InstanceSpec heartbeat(UUID functionId, UUID versionId, UUID instanceId) {
+        return core.heartbeat(functionId, versionId, instanceId);
+    }
+
+    /**
+     * Removes a registered instance; it drains.
+     *
+     * @param functionId the function
+     * @param versionId  the version
+     * @param instanceId the instance
+     * @throws RegistryException FUNCTION_NOT_FOUND, VERSION_NOT_FOUND, READ_ONLY, DEPLOYMENT_NOT_FOUND,
+     *                           INSTANCE_NOT_FOUND, INSTANCE_CONFLICT (listed in the deployment), STORE_FAILURE
+     */
+    public void deregister(UUID functionId, UUID versionId, UUID instanceId) {
+        core.deregister(functionId, versionId, instanceId);
     }
 
     /**
@@ -127,8 +246,8 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
 
     /**
      * Builds a {@link FunctionRegistry}. Keys of the {@code registry} node: {@code store} ({@code file} or
-     * {@code memory}), {@code data-dir}, {@code admin-keys}, {@code admin-keys-file}, {@code health.*} (see
-     * README, "Configuration").
+     * {@code memory}), {@code data-dir}, {@code health.*} (see README, "Configuration"). The admin keys
+     * ({@code registry.admin-keys*}) are read by the auth module.
      */
     public static final class Builder {
         private Config config = Config.empty();
@@ -136,7 +255,6 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
         private Path dataDir;
         private RegistryStore store;
         private Clock clock = Clock.systemUTC();
-        private Map<String, String> environment = System.getenv();
         private int defaultConcurrency = 1;
 
         private Builder() {
@@ -188,15 +306,6 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
         }
 
         /**
-         * @param environment environment variables ({@code FNGATE_ADMIN_KEY}); defaults to the process's
-         * @return this
-         */
-        public Builder environment(Map<String, String> environment) {
-            this.environment = Map.copyOf(environment);
-            return this;
-        }
-
-        /**
          * @param limit per-instance concurrency of deployments that set none (1..16384; default 1)
          * @return this
          */
@@ -218,7 +327,6 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
          */
         public FunctionRegistry build() {
             HealthSettings health = HealthSettings.create(config.get("health"));
-            AdminKeys keys = AdminKeys.create(config, environment);
             List<FunctionSpec> configured = FunctionsConfig.parse(functions, clock.instant());
             RegistryStore opened = store != null ? store : openStore();
             RegistryCore core;
@@ -230,14 +338,10 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
             }
             HealthMonitor monitor = new HealthMonitor(core, health);
             monitor.start();
-            if (!keys.configured()) {
-                LOG.warning("no admin key configured: the management API answers 401/403 to every request (set "
-                        + "registry.admin-keys, registry.admin-keys-file or " + AdminKeys.ENV + ")");
-            }
             long stored = core.state().functions().values().stream().filter(f -> !f.readOnly()).count();
             LOG.info("registry: " + stored + " function(s) from " + opened + ", " + configured.size()
                     + " from the configuration");
-            return new FunctionRegistry(core, opened, monitor, keys);
+            return new FunctionRegistry(core, opened, monitor);
         }
 
         private RegistryStore openStore() {

@@ -1,5 +1,7 @@
 package io.fngate.registry;
 
+import java.util.Locale;
+
 /**
  * What kind of responses a function version produces (NVCF {@code functionType}).
  */
@@ -7,5 +9,23 @@ public enum FunctionType {
     /** Ordinary request/response. */
     DEFAULT,
     /** Long-lived streaming responses (Server-Sent Events and the like). */
-    STREAMING
+    STREAMING,
+    /** A large language model server (NVCF's LLM functions; fngate routes them like any other). */
+    LLM;
+
+    /**
+     * Reads a function type, any case.
+     *
+     * @param value the name
+     * @param field where it came from, for the message
+     * @return the type
+     * @throws IllegalArgumentException {@code <field>: <value> (expected: ...)}
+     */
+    public static FunctionType parse(String value, String field) {
+        try {
+            return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + value + " (expected: DEFAULT, STREAMING or LLM)");
+        }
+    }
 }

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.helidon.config.Config;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 
 /**
  * Reads statically declared functions ({@code functions: [...]}) from configuration, failing with the key that
@@ -38,9 +40,11 @@ final class FunctionsConfig {
                 throw new IllegalArgumentException(fn.get("id").key() + ": duplicate function id " + id);
             }
             String name = fn.get("name").asString().orElse(id.toString());
+            String description = fn.get("description").asString().orElse("");
+            List<String> tags = fn.get("tags").asList(String.class).orElse(List.of());
             List<VersionSpec> versions = new ArrayList<>();
             for (Config v : fn.get("versions").asNodeList().orElse(List.of())) {
-                versions.add(version(v, now));
+                versions.add(version(v, description, tags, now));
             }
             OptionalInt queue = OptionalInt.empty();
             if (fn.get("max-queue-size").exists()) {
@@ -52,13 +56,12 @@ final class FunctionsConfig {
                 }
                 queue = OptionalInt.of(size);
             }
-            result.add(new FunctionSpec(id, name, fn.get("description").asString().orElse(""),
-                    fn.get("tags").asList(String.class).orElse(List.of()), now, true, queue, versions));
+            result.add(new FunctionSpec(id, name, now, true, queue, versions));
         }
         return result;
     }
 
-    private static VersionSpec version(Config v, Instant now) {
+    private static VersionSpec version(Config v, String description, List<String> tags, Instant now) {
         UUID versionId = uuid(v.get("id"));
         List<InstanceSpec> instances = new ArrayList<>();
         Set<URI> seen = new HashSet<>();
@@ -71,7 +74,7 @@ final class FunctionsConfig {
                 }
                 byte[] name = (versionId + " " + parsed).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 instances.add(new InstanceSpec(UUID.nameUUIDFromBytes(name), parsed,
-                        InstanceSpec.Kind.DEPLOYMENT, Optional.empty(), now));
+                        InstanceSpec.Kind.DEPLOYMENT, Optional.empty(), now, OptionalInt.of(0)));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(url.key() + ": " + e.getMessage(), e);
             }
@@ -99,11 +102,14 @@ final class FunctionsConfig {
             throw new IllegalArgumentException(v.get("inference-url").key() + ": " + inferenceUrl + " (expected: a path)");
         }
         FunctionType type = v.get("function-type").asString()
-                .map(t -> SpecJson.functionType(t, v.get("function-type").key().toString())).orElse(FunctionType.DEFAULT);
+                .map(t -> FunctionType.parse(t, v.get("function-type").key().toString())).orElse(FunctionType.DEFAULT);
+        JsonObject specification = concurrency > 0
+                ? Json.createObjectBuilder().add("maxRequestConcurrency", concurrency).build()
+                : JsonObject.EMPTY_JSON_OBJECT;
         Optional<DeploymentSpec> deployment = instances.isEmpty() ? Optional.empty()
-                : Optional.of(new DeploymentSpec(concurrency, now, now, instances));
-        return new VersionSpec(versionId, inferenceUrl, v.get("inference-port").asInt().orElse(0), health,
-                type, now, deployment);
+                : Optional.of(new DeploymentSpec(concurrency, List.of(specification), now, now, instances));
+        return new VersionSpec(versionId, description, tags, inferenceUrl, v.get("inference-port").asInt().orElse(0),
+                health, type, JsonObject.EMPTY_JSON_OBJECT, List.of(), now, deployment);
     }
 
     /** The functions as a plain registry serves them: every instance taken as healthy, no checks. */

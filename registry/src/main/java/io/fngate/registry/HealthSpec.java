@@ -12,9 +12,12 @@ import java.util.Optional;
  * @param timeout            time allowed for an answer; empty means the configured default
  * @param expectedStatusCode the status a healthy instance answers
  */
-record HealthSpec(String uri, int port, Optional<Duration> timeout, int expectedStatusCode) {
+public record HealthSpec(String uri, int port, Optional<Duration> timeout, int expectedStatusCode) {
 
-    HealthSpec {
+    /**
+     * Checks the parts.
+     */
+    public HealthSpec {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(timeout, "timeout");
     }

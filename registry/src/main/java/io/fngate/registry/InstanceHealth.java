@@ -3,7 +3,7 @@ package io.fngate.registry;
 /**
  * What the gateway knows about an instance's health.
  */
-enum InstanceHealth {
+public enum InstanceHealth {
     /** Checked, but not yet healthy nor failed often enough to be unhealthy (a new instance). */
     UNKNOWN,
     /** Passes its checks. */
@@ -13,7 +13,10 @@ enum InstanceHealth {
     /** Its version has no health check: served as long as it is deployed. */
     UNCHECKED;
 
-    boolean routable() {
+    /**
+     * @return whether routing may send requests to an instance in this state
+     */
+    public boolean routable() {
         return this == HEALTHY || this == UNCHECKED;
     }
 }

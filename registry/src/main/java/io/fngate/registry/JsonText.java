@@ -17,12 +17,12 @@ import jakarta.json.stream.JsonParser;
  * the problem and never carries a stack trace worth logging. Not responsible for the shape of the value (see
  * {@link Fields}).
  */
-final class JsonText {
+public final class JsonText {
     /**
      * Deepest nesting of objects and arrays accepted: a top-level object is level 1. Management bodies and
      * stored documents need at most 5.
      */
-    static final int MAX_DEPTH = 32;
+    public static final int MAX_DEPTH = 32;
 
     private JsonText() {
     }
@@ -32,7 +32,7 @@ final class JsonText {
      * @return the value it holds
      * @throws IllegalArgumentException "not valid JSON (...)" or "nested deeper than 32 levels (...)"
      */
-    static JsonValue parse(String text) {
+    public static JsonValue parse(String text) {
         checkDepth(text);
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
             return reader.readValue();

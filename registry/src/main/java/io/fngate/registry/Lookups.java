@@ -21,29 +21,29 @@ final class Lookups {
             throw functionNotFound(functionId);
         }
         if (current.readOnly()) {
-            throw new ManagementException(ManagementError.READ_ONLY, "Function " + functionId
+            throw new RegistryException(RegistryException.Kind.READ_ONLY, "Function " + functionId
                     + " is declared in the gateway configuration and cannot be changed through the API.");
         }
         return current;
     }
 
-    static ManagementException functionNotFound(UUID functionId) {
-        return new ManagementException(ManagementError.FUNCTION_NOT_FOUND, "Function " + functionId
+    static RegistryException functionNotFound(UUID functionId) {
+        return new RegistryException(RegistryException.Kind.FUNCTION_NOT_FOUND, "Function " + functionId
                 + " does not exist.");
     }
 
     static VersionSpec version(FunctionSpec f, UUID versionId) {
-        return f.version(versionId).orElseThrow(() -> new ManagementException(ManagementError.VERSION_NOT_FOUND,
+        return f.version(versionId).orElseThrow(() -> new RegistryException(RegistryException.Kind.VERSION_NOT_FOUND,
                 "Function " + f.id() + " has no version " + versionId + "."));
     }
 
     static DeploymentSpec deployment(VersionSpec v) {
-        return v.deployment().orElseThrow(() -> new ManagementException(ManagementError.DEPLOYMENT_NOT_FOUND,
+        return v.deployment().orElseThrow(() -> new RegistryException(RegistryException.Kind.DEPLOYMENT_NOT_FOUND,
                 "Version " + v.id() + " has no deployment."));
     }
 
     static InstanceSpec instance(DeploymentSpec d, UUID instanceId) {
-        return d.instance(instanceId).orElseThrow(() -> new ManagementException(ManagementError.INSTANCE_NOT_FOUND,
+        return d.instance(instanceId).orElseThrow(() -> new RegistryException(RegistryException.Kind.INSTANCE_NOT_FOUND,
                 "The deployment has no instance " + instanceId + "."));
     }
 }

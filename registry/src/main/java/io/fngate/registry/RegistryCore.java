@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +20,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 
 /**
  * The registry's state and every change to it.
@@ -105,25 +110,63 @@ final class RegistryCore {
         return Optional.ofNullable(leases.get(instanceId));
     }
 
-    FunctionSpec createFunction(Requests.FunctionDraft draft) {
+    FunctionSpec createFunction(FunctionDraft draft) {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        FunctionSpec created = new FunctionSpec(id, draft.name().orElseThrow(), draft.description().orElse(""),
-                draft.tags().orElse(List.of()), now, false, draft.maxQueueSize(),
+        FunctionSpec created = new FunctionSpec(id, draft.name().orElseThrow(), now, false, draft.maxQueueSize(),
                 List.of(version(UUID.randomUUID(), draft.version(), now)));
         return write(id, current -> created, f -> { });
     }
 
-    /** Adds a version; name, description, tags and queue size, when given, replace the function's. */
-    VersionSpec addVersion(UUID functionId, Requests.FunctionDraft draft) {
+    /** Adds a version; name and queue size, when given, replace the function's. */
+    VersionSpec addVersion(UUID functionId, FunctionDraft draft) {
         UUID versionId = UUID.randomUUID();
         FunctionSpec changed = write(functionId, current -> {
             FunctionSpec f = Lookups.writable(functionId, current);
-            return f.described(draft.name().orElse(f.name()), draft.description().orElse(f.description()),
-                    draft.tags().orElse(f.tags()), draft.maxQueueSize().isPresent() ? draft.maxQueueSize()
-                            : f.maxQueueSize()).with(version(versionId, draft.version(), clock.instant()));
+            return f.described(draft.name().orElse(f.name()), draft.maxQueueSize().isPresent() ? draft.maxQueueSize()
+                    : f.maxQueueSize()).with(version(versionId, draft.version(), clock.instant()));
         }, f -> { });
         return changed.version(versionId).orElseThrow();
+    }
+
+    /** Changes a version's metadata; what the update leaves out stays. */
+    VersionSpec updateVersion(UUID functionId, UUID versionId, VersionUpdate update) {
+        FunctionSpec changed = write(functionId, current -> {
+            FunctionSpec f = Lookups.writable(functionId, current);
+            VersionSpec v = Lookups.version(f, versionId);
+            JsonObjectBuilder attributes = Json.createObjectBuilder(v.attributes());
+            update.attributes().forEach(attributes::add);
+            if (!update.modelConfigs().isEmpty()) {
+                attributes.add("models", models(v, update.modelConfigs()));
+            }
+            return f.with(v.described(update.description().orElse(v.description()), update.tags().orElse(v.tags()),
+                    NvcfAttributes.version(attributes.build(), "body")));
+        }, f -> { });
+        return changed.version(versionId).orElseThrow();
+    }
+
+    /** The version's models with the given {@code llmConfig} fields set in the named ones. */
+    private static JsonArray models(VersionSpec v, Map<String, JsonObject> configs) {
+        List<JsonObject> models = v.attributes().containsKey("models")
+                ? v.attributes().getJsonArray("models").getValuesAs(JsonObject.class) : List.of();
+        for (String name : configs.keySet()) {
+            if (models.stream().noneMatch(m -> m.getString("name").equals(name))) {
+                throw new IllegalArgumentException("modelUpdates: version " + v.id() + " has no model named " + name);
+            }
+        }
+        JsonArrayBuilder result = Json.createArrayBuilder();
+        for (JsonObject model : models) {
+            JsonObject config = configs.get(model.getString("name"));
+            if (config == null) {
+                result.add(model);
+                continue;
+            }
+            JsonObjectBuilder llm = Json.createObjectBuilder(model.get("llmConfig") instanceof JsonObject o ? o
+                    : JsonObject.EMPTY_JSON_OBJECT);
+            config.forEach(llm::add);
+            result.add(Json.createObjectBuilder(model).add("llmConfig", llm));
+        }
+        return result.build();
     }
 
     /** Deletes a version; the function goes with its last version. */
@@ -132,7 +175,7 @@ final class RegistryCore {
             FunctionSpec f = Lookups.writable(functionId, current);
             VersionSpec v = Lookups.version(f, versionId);
             if (v.deployment().isPresent() && !force) {
-                throw new ManagementException(ManagementError.VERSION_DEPLOYED, "Version " + versionId
+                throw new RegistryException(RegistryException.Kind.VERSION_DEPLOYED, "Version " + versionId
                         + " has a deployment: delete the deployment first, or repeat with ?force=true.");
             }
             FunctionSpec rest = f.without(versionId);
@@ -141,35 +184,47 @@ final class RegistryCore {
     }
 
     /** Creates ({@code replace == false}) or replaces a deployment; instances listed before keep their ids. */
-    DeploymentSpec deploy(UUID functionId, UUID versionId, Requests.DeploymentDraft draft, boolean replace) {
+    DeploymentSpec deploy(UUID functionId, UUID versionId, DeploymentDraft draft, boolean replace) {
         FunctionSpec changed = write(functionId, current -> {
             FunctionSpec f = Lookups.writable(functionId, current);
             VersionSpec v = Lookups.version(f, versionId);
             Optional<DeploymentSpec> existing = v.deployment();
             if (!replace && existing.isPresent()) {
-                throw new ManagementException(ManagementError.DEPLOYMENT_EXISTS, "Version " + versionId
+                throw new RegistryException(RegistryException.Kind.DEPLOYMENT_EXISTS, "Version " + versionId
                         + " is already deployed: change the deployment with PUT.");
             }
             if (replace && existing.isEmpty()) {
-                throw new ManagementException(ManagementError.DEPLOYMENT_NOT_FOUND, "Version " + versionId
+                throw new RegistryException(RegistryException.Kind.DEPLOYMENT_NOT_FOUND, "Version " + versionId
                         + " has no deployment: create it with POST.");
             }
             Instant now = clock.instant();
             List<InstanceSpec> before = existing.map(DeploymentSpec::instances).orElse(List.of());
             List<InstanceSpec> instances = new ArrayList<>();
-            for (URI url : draft.instances()) {
-                Optional<InstanceSpec> same = before.stream().filter(i -> i.url().equals(url)).findFirst();
-                if (same.isPresent() && same.get().kind() == InstanceSpec.Kind.REGISTERED) {
-                    throw new ManagementException(ManagementError.INSTANCE_CONFLICT, url + " is registered as instance "
-                            + same.get().id() + ": delete that registration before listing it in the deployment.");
+            List<JsonObject> specifications = new ArrayList<>();
+            for (int k = 0; k < draft.specifications().size(); k++) {
+                DeploymentDraft.Specification spec = draft.specifications().get(k);
+                JsonObjectBuilder kept = Json.createObjectBuilder(spec.attributes());
+                if (spec.maxRequestConcurrency() > 0) {
+                    kept.add("maxRequestConcurrency", spec.maxRequestConcurrency());
                 }
-                instances.add(same.orElseGet(() -> new InstanceSpec(UUID.randomUUID(), url,
-                        InstanceSpec.Kind.DEPLOYMENT, Optional.empty(), now)));
+                specifications.add(kept.build());
+                for (URI url : spec.instances()) {
+                    Optional<InstanceSpec> same = before.stream().filter(i -> i.url().equals(url)).findFirst();
+                    if (same.isPresent() && same.get().kind() == InstanceSpec.Kind.REGISTERED) {
+                        throw new RegistryException(RegistryException.Kind.INSTANCE_CONFLICT, url
+                                + " is registered as instance " + same.get().id()
+                                + ": delete that registration before listing it in the deployment.");
+                    }
+                    OptionalInt index = OptionalInt.of(k);
+                    instances.add(same.map(i -> new InstanceSpec(i.id(), url, i.kind(), i.ttl(), i.addedAt(), index))
+                            .orElseGet(() -> new InstanceSpec(UUID.randomUUID(), url, InstanceSpec.Kind.DEPLOYMENT,
+                                    Optional.empty(), now, index)));
+                }
             }
             before.stream().filter(i -> i.kind() == InstanceSpec.Kind.REGISTERED).forEach(instances::add);
             Instant created = existing.map(DeploymentSpec::createdAt).orElse(now);
-            return f.with(v.deployed(Optional.of(new DeploymentSpec(draft.maxRequestConcurrency(), created, now,
-                    instances))));
+            return f.with(v.deployed(Optional.of(new DeploymentSpec(draft.maxRequestConcurrency(), specifications,
+                    created, now, instances))));
         }, f -> { });
         return changed.version(versionId).flatMap(VersionSpec::deployment).orElseThrow();
     }
@@ -183,33 +238,31 @@ final class RegistryCore {
         }, f -> { });
     }
 
-    /** A registration's outcome: the instance and whether it is new (else an earlier one was renewed). */
-    record Registration(InstanceSpec instance, boolean created) {
-    }
-
-    Registration register(UUID functionId, UUID versionId, Requests.RegistrationDraft draft) {
+    Registration register(UUID functionId, UUID versionId, RegistrationDraft draft) {
         UUID freshId = UUID.randomUUID();
         InstanceSpec[] chosen = new InstanceSpec[1];
         boolean[] created = {true};
         write(functionId, current -> {
             FunctionSpec f = Lookups.writable(functionId, current);
             VersionSpec v = Lookups.version(f, versionId);
-            DeploymentSpec d = v.deployment().orElseThrow(() -> new ManagementException(ManagementError.NOT_DEPLOYED,
-                    "Version " + versionId + " has no deployment: create it (POST /v2/nvcf/deployments/functions/"
-                            + functionId + "/versions/" + versionId + ") before instances register."));
+            DeploymentSpec d = v.deployment().orElseThrow(() -> new RegistryException(
+                    RegistryException.Kind.NOT_DEPLOYED, "Version " + versionId + " has no deployment: create it (POST "
+                    + "/v2/nvcf/deployments/functions/" + functionId + "/versions/" + versionId
+                    + ") before instances register."));
             Instant now = clock.instant();
             Optional<InstanceSpec> same = d.instances().stream().filter(i -> i.url().equals(draft.url())).findFirst();
             if (same.isPresent() && same.get().kind() == InstanceSpec.Kind.DEPLOYMENT) {
-                throw new ManagementException(ManagementError.INSTANCE_CONFLICT, draft.url()
+                throw new RegistryException(RegistryException.Kind.INSTANCE_CONFLICT, draft.url()
                         + " is listed in the deployment as instance " + same.get().id() + ".");
             }
             if (same.isPresent() && alive(same.get(), now)) {
                 created[0] = false;
                 chosen[0] = new InstanceSpec(same.get().id(), draft.url(), InstanceSpec.Kind.REGISTERED, draft.ttl(),
-                        same.get().addedAt());
+                        same.get().addedAt(), OptionalInt.empty());
                 return f.with(v.deployed(Optional.of(d.with(chosen[0]))));
             }
-            chosen[0] = new InstanceSpec(freshId, draft.url(), InstanceSpec.Kind.REGISTERED, draft.ttl(), now);
+            chosen[0] = new InstanceSpec(freshId, draft.url(), InstanceSpec.Kind.REGISTERED, draft.ttl(), now,
+                    OptionalInt.empty());
             DeploymentSpec withoutLapsed = same.map(lapsed -> d.without(lapsed.id())).orElse(d);
             return f.with(v.deployed(Optional.of(withoutLapsed.with(chosen[0]))));
         }, f -> {
@@ -234,7 +287,7 @@ final class RegistryCore {
         Instant renewed = leases.computeIfPresent(instanceId,
                 (id, expiry) -> expiry.isAfter(now) ? now.plus(i.ttl().get()) : expiry);
         if (renewed == null || !renewed.isAfter(now)) {
-            throw new ManagementException(ManagementError.INSTANCE_NOT_FOUND, "The registration of instance "
+            throw new RegistryException(RegistryException.Kind.INSTANCE_NOT_FOUND, "The registration of instance "
                     + instanceId + " lapsed: register the instance again.");
         }
         return i;
@@ -247,7 +300,7 @@ final class RegistryCore {
             DeploymentSpec d = Lookups.deployment(v);
             InstanceSpec i = Lookups.instance(d, instanceId);
             if (i.kind() == InstanceSpec.Kind.DEPLOYMENT) {
-                throw new ManagementException(ManagementError.INSTANCE_CONFLICT, "Instance " + instanceId
+                throw new RegistryException(RegistryException.Kind.INSTANCE_CONFLICT, "Instance " + instanceId
                         + " is listed in the deployment: change the deployment (PUT) to remove it.");
             }
             return f.with(v.deployed(Optional.of(d.without(instanceId))));
@@ -346,7 +399,7 @@ final class RegistryCore {
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "store write for function " + functionId + " failed; the change was not applied",
                         e);
-                throw new ManagementException(ManagementError.STORE_FAILURE,
+                throw new RegistryException(RegistryException.Kind.STORE_FAILURE,
                         "The change could not be saved and was not applied; see the gateway log.");
             }
             if (current != null) { // instances that left take their leases along
@@ -381,7 +434,8 @@ final class RegistryCore {
         return expiry != null && expiry.isAfter(now);
     }
 
-    private static VersionSpec version(UUID id, Requests.VersionDraft d, Instant now) {
-        return new VersionSpec(id, d.inferenceUrl(), d.inferencePort(), d.health(), d.type(), now, Optional.empty());
+    private static VersionSpec version(UUID id, VersionDraft d, Instant now) {
+        return new VersionSpec(id, d.description(), d.tags(), d.inferenceUrl(), d.inferencePort(), d.health(), d.type(),
+                d.attributes(), d.secrets(), now, Optional.empty());
     }
 }

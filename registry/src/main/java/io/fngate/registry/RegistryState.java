@@ -24,15 +24,18 @@ final class RegistryState {
     private final Map<UUID, FunctionSpec> functions;
     private final Map<UUID, InstanceHealth> health;
     private final Map<UUID, InferenceFunction> view;
+    private final Map<UUID, VersionState> versions;
     private final Set<UUID> lapsed;
     private final Instant builtAt;
     private final Instant nextChange;
 
     private RegistryState(Map<UUID, FunctionSpec> functions, Map<UUID, InstanceHealth> health,
-                          Map<UUID, InferenceFunction> view, Set<UUID> lapsed, Instant builtAt, Instant nextChange) {
+                          Map<UUID, InferenceFunction> view, Map<UUID, VersionState> versions, Set<UUID> lapsed,
+                          Instant builtAt, Instant nextChange) {
         this.functions = functions;
         this.health = health;
         this.view = view;
+        this.versions = versions;
         this.lapsed = lapsed;
         this.builtAt = builtAt;
         this.nextChange = nextChange;
@@ -48,6 +51,7 @@ final class RegistryState {
                                Function<UUID, Instant> leases, Instant now, Duration grace, int defaultConcurrency) {
         Map<UUID, InstanceHealth> kept = new HashMap<>();
         Map<UUID, InferenceFunction> view = new HashMap<>();
+        Map<UUID, VersionState> states = new HashMap<>();
         Set<UUID> lapsed = new HashSet<>();
         Instant next = Instant.MAX;
         for (FunctionSpec f : functions.values()) {
@@ -74,6 +78,7 @@ final class RegistryState {
                     }
                 }
                 VersionStatus status = status(v, live, serving.size(), now, grace);
+                states.put(v.id(), new VersionState(status, live, serving.size()));
                 if (status == VersionStatus.DEPLOYING) {
                     Instant graceEnds = v.deployment().get().updatedAt().plus(grace);
                     if (graceEnds.isBefore(next)) {
@@ -85,8 +90,8 @@ final class RegistryState {
             }
             view.put(f.id(), new InferenceFunction(f.id(), f.name(), versions, f.maxQueueSize()));
         }
-        return new RegistryState(Map.copyOf(functions), Map.copyOf(kept), Map.copyOf(view), Set.copyOf(lapsed), now,
-                next);
+        return new RegistryState(Map.copyOf(functions), Map.copyOf(kept), Map.copyOf(view), Map.copyOf(states),
+                Set.copyOf(lapsed), now, next);
     }
 
     /** The health of an instance of a version: UNCHECKED without a health check, UNKNOWN before any result. */
@@ -126,6 +131,11 @@ final class RegistryState {
 
     Map<UUID, InferenceFunction> view() {
         return view;
+    }
+
+    /** A version's status and instance counts; INACTIVE with none for an unknown version. */
+    VersionState version(UUID versionId) {
+        return versions.getOrDefault(versionId, new VersionState(VersionStatus.INACTIVE, 0, 0));
     }
 
     /** Instances whose lease had lapsed when this snapshot was built (to be removed from the store). */

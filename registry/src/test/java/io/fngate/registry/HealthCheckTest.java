@@ -14,7 +14,6 @@ import java.util.function.BooleanSupplier;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
-import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,43 +29,40 @@ class HealthCheckTest {
         AtomicInteger healthA = new AtomicInteger(200);
         WebServer a = instance(healthA);
         WebServer b = instance(new AtomicInteger(200));
-        Config registry = Config.just(ConfigSources.create(Map.of(
-                "registry.admin-keys.0", ApiServer.KEY,
+        Config config = Config.just(ConfigSources.create(Map.of(
                 "registry.health.interval", INTERVAL.toMillis() + "ms",
                 "registry.health.timeout", "500ms",
                 "registry.health.unhealthy-threshold", String.valueOf(UNHEALTHY_AFTER),
                 "registry.health.healthy-threshold", "2"))).get("registry");
-        try (ApiServer api = new ApiServer(FunctionRegistry.builder().config(registry).store(RegistryStore.memory())
-                .environment(Map.of()).build())) {
-            JsonObject fn = api.call("POST", "/v2/nvcf/functions",
-                    "{\"name\":\"checked\",\"health\":{\"uri\":\"/health\",\"expectedStatusCode\":200}}")
-                    .json().getJsonObject("function");
-            UUID f = UUID.fromString(fn.getString("id"));
-            UUID v = UUID.fromString(fn.getString("versionId"));
-            assertEquals(201, api.call("POST", "/v2/nvcf/deployments/functions/" + f + "/versions/" + v,
-                    "{\"instances\":[\"http://127.0.0.1:" + a.port() + "\",\"http://127.0.0.1:" + b.port() + "\"]}")
-                    .status());
-            await(() -> serving(api.registry, f, v).size() == 2, Duration.ofSeconds(5));
-            assertEquals(VersionStatus.ACTIVE, api.registry.function(f).orElseThrow().version(v).orElseThrow().status());
+        try (FunctionRegistry registry = FunctionRegistry.builder().config(config).store(RegistryStore.memory())
+                .build()) {
+            FunctionSpec fn = registry.createFunction(Drafts.function(
+                    "{\"name\":\"checked\",\"health\":{\"uri\":\"/health\",\"expectedStatusCode\":200}}"));
+            UUID f = fn.id();
+            UUID v = fn.versions().getFirst().id();
+            registry.deploy(f, v, Drafts.deployment("http://127.0.0.1:" + a.port(), "http://127.0.0.1:" + b.port()),
+                    false);
+            await(() -> serving(registry, f, v).size() == 2, Duration.ofSeconds(5));
+            assertEquals(VersionStatus.ACTIVE, registry.function(f).orElseThrow().version(v).orElseThrow().status());
 
             healthA.set(503);
             long failingSince = System.nanoTime();
-            await(() -> serving(api.registry, f, v).size() == 1, Duration.ofSeconds(5));
+            await(() -> serving(registry, f, v).size() == 1, Duration.ofSeconds(5));
             long tookMs = (System.nanoTime() - failingSince) / 1_000_000;
             System.out.println("measured: instance left the rotation " + tookMs + " ms after its health URI failed "
                     + "(interval " + INTERVAL.toMillis() + " ms x " + UNHEALTHY_AFTER + ")");
             assertTrue(tookMs <= INTERVAL.toMillis() * UNHEALTHY_AFTER + 200, "took " + tookMs + " ms");
-            assertEquals(List.of(b.port()), serving(api.registry, f, v).stream().map(Instance::port).toList());
-            assertEquals(VersionStatus.DEGRADED, api.registry.function(f).orElseThrow().version(v).orElseThrow()
+            assertEquals(List.of(b.port()), serving(registry, f, v).stream().map(Instance::port).toList());
+            assertEquals(VersionStatus.DEGRADED, registry.function(f).orElseThrow().version(v).orElseThrow()
                     .status());
-            JsonObject deployment = api.call("GET", "/v2/nvcf/deployments/functions/" + f + "/versions/" + v, null)
-                    .json().getJsonObject("deployment");
-            JsonObject reported = deployment.getJsonArray("instances").getJsonObject(0);
-            assertEquals("UNHEALTHY", reported.getString("health"));
-            assertEquals("status 503 (expected 200)", reported.getString("lastCheckError"));
+            RegistrySnapshot snapshot = registry.snapshot();
+            VersionSpec version = snapshot.version(f, v);
+            InstanceState reported = snapshot.instance(version, version.deployment().orElseThrow().instances().getFirst());
+            assertEquals(InstanceHealth.UNHEALTHY, reported.health());
+            assertEquals("status 503 (expected 200)", reported.lastCheckError().orElseThrow());
 
             healthA.set(200);
-            await(() -> serving(api.registry, f, v).size() == 2, Duration.ofSeconds(5));
+            await(() -> serving(registry, f, v).size() == 2, Duration.ofSeconds(5));
         } finally {
             a.stop();
             b.stop();
@@ -79,13 +75,12 @@ class HealthCheckTest {
         WebServer slow = instance(health);
         String slowUrl = "http://127.0.0.1:" + slow.port();
         String refusingUrl = "http://127.0.0.1:1";
-        Config registry = Config.just(ConfigSources.create(Map.of(
-                "registry.admin-keys.0", ApiServer.KEY,
+        Config config = Config.just(ConfigSources.create(Map.of(
                 "registry.health.interval", "100ms",
                 "registry.health.unhealthy-threshold", "1"))).get("registry");
         String f = "7a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f";
         String v = "8a0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f";
-        try (ApiServer api = new ApiServer(FunctionRegistry.builder().config(registry).store(RegistryStore.memory())
+        try (FunctionRegistry api = FunctionRegistry.builder().config(config).store(RegistryStore.memory())
                 .functions(Config.just(ConfigSources.create(Map.of(
                         "functions.0.id", f,
                         "functions.0.versions.0.id", v,
@@ -93,28 +88,29 @@ class HealthCheckTest {
                         "functions.0.versions.0.health.timeout", "200ms",
                         "functions.0.versions.0.instances.0.url", slowUrl,
                         "functions.0.versions.0.instances.1.url", refusingUrl))).get("functions"))
-                .environment(Map.of()).build())) {
-            Map<String, JsonObject> reported = new HashMap<>();
-            await(() -> {
-                reported.clear();
-                api.call("GET", "/v2/nvcf/deployments/functions/" + f + "/versions/" + v, null).json()
-                        .getJsonObject("deployment").getJsonArray("instances").getValuesAs(JsonObject.class)
-                        .forEach(i -> reported.put(i.getString("url"), i));
-                return reported.size() == 2
-                        && reported.values().stream().allMatch(i -> i.getString("health").equals("UNHEALTHY"));
-            }, Duration.ofSeconds(5));
-
-            JsonObject timedOut = reported.get(slowUrl);
-            assertEquals("no answer in time", timedOut.getString("lastCheckError"), timedOut.toString());
-            assertTrue(timedOut.containsKey("lastCheckedAt"), timedOut.toString());
-            JsonObject refused = reported.get(refusingUrl);
-            assertTrue(refused.getString("lastCheckError").startsWith("ConnectException"), refused.toString());
-            assertTrue(refused.containsKey("lastCheckedAt"), refused.toString());
-
+                .build()) {
             UUID fid = UUID.fromString(f);
             UUID vid = UUID.fromString(v);
-            assertEquals(List.of(), serving(api.registry, fid, vid));
-            assertEquals(VersionStatus.DEPLOYING, api.registry.function(fid).orElseThrow().version(vid).orElseThrow()
+            Map<String, InstanceState> reported = new HashMap<>();
+            await(() -> {
+                reported.clear();
+                RegistrySnapshot snapshot = api.snapshot();
+                VersionSpec version = snapshot.version(fid, vid);
+                version.deployment().orElseThrow().instances()
+                        .forEach(i -> reported.put(i.url().toString(), snapshot.instance(version, i)));
+                return reported.size() == 2
+                        && reported.values().stream().allMatch(i -> i.health() == InstanceHealth.UNHEALTHY);
+            }, Duration.ofSeconds(5));
+
+            InstanceState timedOut = reported.get(slowUrl);
+            assertEquals("no answer in time", timedOut.lastCheckError().orElseThrow(), timedOut.toString());
+            assertTrue(timedOut.lastCheckedAt().isPresent(), timedOut.toString());
+            InstanceState refused = reported.get(refusingUrl);
+            assertTrue(refused.lastCheckError().orElseThrow().startsWith("ConnectException"), refused.toString());
+            assertTrue(refused.lastCheckedAt().isPresent(), refused.toString());
+
+            assertEquals(List.of(), serving(api, fid, vid));
+            assertEquals(VersionStatus.DEPLOYING, api.function(fid).orElseThrow().version(vid).orElseThrow()
                     .status());
         } finally {
             slow.stop();

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -67,9 +65,9 @@ class RegistryCoreTest {
         DeploymentSpec d = core.deploy(f.id(), v, deployment("http://10.0.0.1:1", "http://10.0.0.3:1"), true);
         assertEquals(a, d.instances().getFirst().id());
         assertEquals(List.of(Instance.parse("http://10.0.0.1:1")), serving(f.id(), v));
-        assertEquals(ManagementError.DEPLOYMENT_EXISTS, error(() -> core.deploy(f.id(), v, deployment(), false)));
+        assertEquals(RegistryException.Kind.DEPLOYMENT_EXISTS, error(() -> core.deploy(f.id(), v, deployment(), false)));
         core.undeploy(f.id(), v);
-        assertEquals(ManagementError.DEPLOYMENT_NOT_FOUND, error(() -> core.deploy(f.id(), v, deployment(), true)));
+        assertEquals(RegistryException.Kind.DEPLOYMENT_NOT_FOUND, error(() -> core.deploy(f.id(), v, deployment(), true)));
     }
 
     @Test
@@ -77,7 +75,7 @@ class RegistryCoreTest {
         FunctionSpec f = create("{\"name\":\"f\"}");
         UUID v = f.versions().getFirst().id();
         core.deploy(f.id(), v, deployment(), false);
-        RegistryCore.Registration r = core.register(f.id(), v, registration("http://10.0.0.9:80", "PT10S"));
+        Registration r = core.register(f.id(), v, registration("http://10.0.0.9:80", "PT10S"));
         assertTrue(r.created());
         assertEquals(1, serving(f.id(), v).size());
         clock.advance(Duration.ofSeconds(8));
@@ -92,7 +90,7 @@ class RegistryCoreTest {
         assertTrue(core.state().function(f.id()).get().version(v).get().deployment().get().instances().isEmpty());
         assertFalse(SpecJson.read(store.load().get(f.id())).versions().getFirst().deployment().get().instances()
                 .stream().anyMatch(i -> i.id().equals(r.instance().id())), "gone from the store too");
-        assertEquals(ManagementError.INSTANCE_NOT_FOUND,
+        assertEquals(RegistryException.Kind.INSTANCE_NOT_FOUND,
                 error(() -> core.heartbeat(f.id(), v, r.instance().id())));
     }
 
@@ -100,20 +98,20 @@ class RegistryCoreTest {
     void registeringTheSameUrlAgainRenewsTheSameInstance() {
         FunctionSpec f = create("{\"name\":\"f\"}");
         UUID v = f.versions().getFirst().id();
-        assertEquals(ManagementError.NOT_DEPLOYED,
+        assertEquals(RegistryException.Kind.NOT_DEPLOYED,
                 error(() -> core.register(f.id(), v, registration("http://10.0.0.9", "PT10S"))));
         core.deploy(f.id(), v, deployment("http://10.0.0.1:1"), false);
-        RegistryCore.Registration first = core.register(f.id(), v, registration("http://10.0.0.9", "PT10S"));
-        RegistryCore.Registration again = core.register(f.id(), v, registration("http://10.0.0.9", "PT20S"));
+        Registration first = core.register(f.id(), v, registration("http://10.0.0.9", "PT10S"));
+        Registration again = core.register(f.id(), v, registration("http://10.0.0.9", "PT20S"));
         assertFalse(again.created());
         assertEquals(first.instance().id(), again.instance().id());
-        assertEquals(ManagementError.INSTANCE_CONFLICT,
+        assertEquals(RegistryException.Kind.INSTANCE_CONFLICT,
                 error(() -> core.register(f.id(), v, registration("http://10.0.0.1:1", null))));
-        assertEquals(ManagementError.INSTANCE_CONFLICT, error(() -> core.deploy(f.id(), v,
+        assertEquals(RegistryException.Kind.INSTANCE_CONFLICT, error(() -> core.deploy(f.id(), v,
                 deployment("http://10.0.0.9"), true)));
         UUID listed = core.state().function(f.id()).get().version(v).get().deployment().get().instances()
                 .getFirst().id();
-        assertEquals(ManagementError.INSTANCE_CONFLICT, error(() -> core.deregister(f.id(), v, listed)));
+        assertEquals(RegistryException.Kind.INSTANCE_CONFLICT, error(() -> core.deregister(f.id(), v, listed)));
         core.deregister(f.id(), v, first.instance().id());
         assertEquals(1, serving(f.id(), v).size());
     }
@@ -122,28 +120,72 @@ class RegistryCoreTest {
     void deletingADeployedVersionNeedsForceAndTheLastVersionTakesTheFunction() {
         FunctionSpec f = create("{\"name\":\"f\"}");
         UUID v1 = f.versions().getFirst().id();
-        UUID v2 = core.addVersion(f.id(), Requests.function(json("{\"inferenceUrl\":\"/v2\"}"), false)).id();
+        UUID v2 = core.addVersion(f.id(), Drafts.function("{\"inferenceUrl\":\"/v2\"}")).id();
         core.deploy(f.id(), v1, deployment("http://10.0.0.1:1"), false);
-        assertEquals(ManagementError.VERSION_DEPLOYED, error(() -> core.deleteVersion(f.id(), v1, false)));
+        assertEquals(RegistryException.Kind.VERSION_DEPLOYED, error(() -> core.deleteVersion(f.id(), v1, false)));
         core.deleteVersion(f.id(), v1, true);
         assertEquals(1, core.state().function(f.id()).get().versions().size());
         core.deleteVersion(f.id(), v2, false);
         assertTrue(core.state().function(f.id()).isEmpty());
         assertTrue(store.load().isEmpty());
-        assertEquals(ManagementError.FUNCTION_NOT_FOUND, error(() -> core.deleteVersion(f.id(), v2, false)));
+        assertEquals(RegistryException.Kind.FUNCTION_NOT_FOUND, error(() -> core.deleteVersion(f.id(), v2, false)));
+    }
+
+    @Test
+    void severalSpecificationsServeTogetherWithOneLimit() {
+        FunctionSpec f = create("{\"name\":\"f\"}");
+        UUID v = f.versions().getFirst().id();
+        DeploymentDraft.Specification l40s = new DeploymentDraft.Specification(json("{\"gpu\":\"L40S\"}"), 4,
+                List.of(InstanceSpec.url("http://10.0.0.1:1", "url")));
+        DeploymentDraft.Specification h100 = new DeploymentDraft.Specification(json("{\"gpu\":\"H100\"}"), 0,
+                List.of(InstanceSpec.url("http://10.0.0.2:1", "url"), InstanceSpec.url("http://10.0.0.3:1", "url")));
+        DeploymentSpec d = core.deploy(f.id(), v, new DeploymentDraft(List.of(l40s, h100)), false);
+        assertEquals(4, d.maxRequestConcurrency());
+        assertEquals(List.of(json("{\"gpu\":\"L40S\",\"maxRequestConcurrency\":4}"), json("{\"gpu\":\"H100\"}")),
+                d.specifications());
+        assertEquals(List.of(0, 1, 1), d.instances().stream().map(i -> i.specification().getAsInt()).toList());
+        assertEquals(3, serving(f.id(), v).size(), "every specification's instances serve the version");
+        assertEquals(4, core.state().view().get(f.id()).version(v).orElseThrow().maxRequestConcurrency());
+
+        DeploymentDraft.Specification other = new DeploymentDraft.Specification(json("{}"), 8, List.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DeploymentDraft(List.of(l40s, other)));
+        assertTrue(e.getMessage().startsWith("deploymentSpecifications[1].maxRequestConcurrency: 8 differs from 4"),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new DeploymentDraft(List.of(l40s, l40s)),
+                "a URL belongs to one specification");
+    }
+
+    @Test
+    void updatingAVersionChangesOnlyWhatItNames() {
+        FunctionSpec f = create("{\"name\":\"f\",\"description\":\"d\",\"tags\":[\"a\"],\"containerImage\":\"i:1\"}");
+        UUID v = f.versions().getFirst().id();
+        VersionSpec tagged = core.updateVersion(f.id(), v, new VersionUpdate(java.util.Optional.empty(),
+                java.util.Optional.of(List.of("b", "c")), Map.of("rateLimit", json("{\"rateLimit\":\"10-S\"}")),
+                Map.of()));
+        assertEquals("d", tagged.description());
+        assertEquals(List.of("b", "c"), tagged.tags());
+        assertEquals(json("{\"containerImage\":\"i:1\",\"rateLimit\":{\"rateLimit\":\"10-S\"}}"), tagged.attributes());
+        assertEquals(tagged, SpecJson.read(store.load().get(f.id())).versions().getFirst(), "stored");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> core.updateVersion(f.id(), v,
+                new VersionUpdate(java.util.Optional.empty(), java.util.Optional.empty(), Map.of(),
+                        Map.of("llama", json("{\"routingMethod\":\"x\"}")))));
+        assertTrue(e.getMessage().contains("no model named llama"), e.getMessage());
+        assertEquals(tagged, core.state().function(f.id()).orElseThrow().versions().getFirst(), "nothing changed");
     }
 
     @Test
     void configuredFunctionsAreReadOnly() {
-        FunctionSpec configured = new FunctionSpec(UUID.randomUUID(), "static", "", List.of(), clock.instant(), true,
-                java.util.OptionalInt.empty(), List.of(new VersionSpec(UUID.randomUUID(), "/", 0, java.util.Optional.empty(), FunctionType.DEFAULT,
+        FunctionSpec configured = new FunctionSpec(UUID.randomUUID(), "static", clock.instant(), true,
+                java.util.OptionalInt.empty(), List.of(new VersionSpec(UUID.randomUUID(), "", List.of(), "/", 0,
+                        java.util.Optional.empty(), FunctionType.DEFAULT, JsonObject.EMPTY_JSON_OBJECT, List.of(),
                         clock.instant(), java.util.Optional.empty())));
         RegistryCore withStatic = new RegistryCore(RegistryStore.memory(), List.of(configured), clock, SETTINGS);
         UUID v = configured.versions().getFirst().id();
-        assertEquals(ManagementError.READ_ONLY, error(() -> withStatic.deploy(configured.id(), v, deployment(), false)));
-        assertEquals(ManagementError.READ_ONLY, error(() -> withStatic.deleteVersion(configured.id(), v, true)));
-        assertEquals(ManagementError.READ_ONLY,
-                error(() -> withStatic.addVersion(configured.id(), Requests.function(json("{}"), false))));
+        assertEquals(RegistryException.Kind.READ_ONLY, error(() -> withStatic.deploy(configured.id(), v, deployment(), false)));
+        assertEquals(RegistryException.Kind.READ_ONLY, error(() -> withStatic.deleteVersion(configured.id(), v, true)));
+        assertEquals(RegistryException.Kind.READ_ONLY,
+                error(() -> withStatic.addVersion(configured.id(), Drafts.function("{}"))));
     }
 
     @Test
@@ -182,8 +224,8 @@ class RegistryCoreTest {
         RegistryCore broken = new RegistryCore(failing, List.of(), clock, SETTINGS);
         UUID v = f.versions().getFirst().id();
         RegistryState before = broken.state();
-        assertEquals(ManagementError.STORE_FAILURE, error(() -> broken.deploy(f.id(), v, deployment("http://h"), false)));
-        assertEquals(ManagementError.STORE_FAILURE, error(() -> broken.deleteVersion(f.id(), v, false)));
+        assertEquals(RegistryException.Kind.STORE_FAILURE, error(() -> broken.deploy(f.id(), v, deployment("http://h"), false)));
+        assertEquals(RegistryException.Kind.STORE_FAILURE, error(() -> broken.deleteVersion(f.id(), v, false)));
         assertTrue(broken.state() == before);
     }
 
@@ -208,7 +250,7 @@ class RegistryCoreTest {
     }
 
     private FunctionSpec create(String body) {
-        return core.createFunction(Requests.function(json(body), true));
+        return core.createFunction(Drafts.function(body));
     }
 
     private VersionStatus status(UUID f, UUID v) {
@@ -219,21 +261,19 @@ class RegistryCoreTest {
         return core.state().view().get(f).version(v).orElseThrow().instances();
     }
 
-    static Requests.DeploymentDraft deployment(String... urls) {
-        return new Requests.DeploymentDraft(1, java.util.Arrays.stream(urls)
-                .map(u -> Requests.instanceUrl(u, "url")).toList());
+    static DeploymentDraft deployment(String... urls) {
+        return Drafts.deployment(urls);
     }
 
-    static Requests.RegistrationDraft registration(String url, String ttl) {
-        return new Requests.RegistrationDraft(Requests.instanceUrl(url, "url"),
-                java.util.Optional.ofNullable(ttl).map(Duration::parse));
+    static RegistrationDraft registration(String url, String ttl) {
+        return Drafts.registration(url, ttl);
     }
 
     static JsonObject json(String text) {
-        return Json.createReader(new StringReader(text)).readObject();
+        return Drafts.json(text);
     }
 
-    static ManagementError error(Runnable r) {
-        return assertThrows(ManagementException.class, r::run).error();
+    static RegistryException.Kind error(Runnable r) {
+        return assertThrows(RegistryException.class, r::run).kind();
     }
 }

@@ -42,11 +42,11 @@ class StoredDocumentTest {
     JsonObject complete() {
         RegistryStore memory = RegistryStore.memory();
         RegistryCore core = new RegistryCore(memory, List.of(), clock, SETTINGS);
-        FunctionSpec f = core.createFunction(Requests.function(RegistryCoreTest.json(
-                "{\"name\":\"f\",\"tags\":[\"t\"],\"maxQueueSize\":50,\"health\":{\"uri\":\"/health\",\"timeout\":\"PT1S\"}}"),
-                true));
+        FunctionSpec f = core.createFunction(Drafts.function(
+                "{\"name\":\"f\",\"tags\":[\"t\"],\"maxQueueSize\":50,\"containerImage\":\"nvcr.io/f:1\","
+                + "\"health\":{\"uri\":\"/health\",\"timeout\":\"PT1S\"}}"));
         UUID v = f.versions().getFirst().id();
-        core.addVersion(f.id(), Requests.function(RegistryCoreTest.json("{}"), false));
+        core.addVersion(f.id(), Drafts.function("{}"));
         core.deploy(f.id(), v, RegistryCoreTest.deployment("http://127.0.0.1:7"), false);
         core.register(f.id(), v, RegistryCoreTest.registration("http://127.0.0.1:8", "PT1M"));
         return memory.load().get(f.id());
@@ -74,13 +74,15 @@ class StoredDocumentTest {
     }
 
     @ParameterizedTest(name = "without {0}")
-    @ValueSource(strings = {"/schema", "/id", "/name", "/description", "/tags", "/createdAt", "/versions",
-            "/versions/0/versionId", "/versions/0/inferenceUrl", "/versions/0/inferencePort",
-            "/versions/0/functionType", "/versions/0/createdAt", "/versions/0/health/uri", "/versions/0/health/port",
-            "/versions/0/health/expectedStatusCode",
+    @ValueSource(strings = {"/schema", "/id", "/name", "/createdAt", "/versions",
+            "/versions/0/versionId", "/versions/0/description", "/versions/0/tags", "/versions/0/inferenceUrl",
+            "/versions/0/inferencePort", "/versions/0/functionType", "/versions/0/attributes", "/versions/0/secrets",
+            "/versions/0/createdAt", "/versions/0/health/uri", "/versions/0/health/port",
+            "/versions/0/health/expectedStatusCode", "/versions/0/deployment/specifications",
             "/versions/0/deployment/createdAt", "/versions/0/deployment/updatedAt", "/versions/0/deployment/instances",
             "/versions/0/deployment/instances/0/id", "/versions/0/deployment/instances/0/url",
-            "/versions/0/deployment/instances/0/kind", "/versions/0/deployment/instances/0/addedAt"})
+            "/versions/0/deployment/instances/0/kind", "/versions/0/deployment/instances/0/addedAt",
+            "/versions/0/deployment/instances/0/specification"})
     void aDocumentMissingAFieldFngateAlwaysWritesIsCorrupt(String pointer) {
         JsonObject document = Json.createPointer(pointer).remove(complete());
         assertEquals("corrupt store file: " + field(pointer) + ": missing", refusal(document));
@@ -88,7 +90,8 @@ class StoredDocumentTest {
 
     @ParameterizedTest(name = "without {0}")
     @ValueSource(strings = {"/versions/0/health/timeout", "/versions/0/deployment/instances/1/ttl",
-            "/versions/0/deployment/maxRequestConcurrency", "/maxQueueSize",
+            "/versions/0/deployment/specifications/0/maxRequestConcurrency", "/maxQueueSize",
+            "/versions/0/attributes/containerImage",
             "/versions/0/deployment", "/versions/0/health"})
     void optionalFieldsMayBeAbsent(String pointer) {
         JsonObject document = Json.createPointer(pointer).remove(complete());
@@ -107,10 +110,52 @@ class StoredDocumentTest {
                     + "versions[0].deployment.instances[0].url: /relative is relative",
             "/versions/0/deployment/maxRequestConcurrency | 0 | "
                     + "versions[0].deployment.maxRequestConcurrency: expected an integer from 1",
-            "/schema | 2 | schema: 2 is not supported"})
+            "/versions/0/deployment/maxRequestConcurrency | 2 | "
+                    + "versions[0].deployment.specifications[0].maxRequestConcurrency: 1 differs",
+            "/versions/0/deployment/specifications | [] | versions[0].deployment.specifications: empty",
+            "/versions/0/deployment/instances/0/specification | 1 | "
+                    + "versions[0].deployment.instances[0].specification: expected an integer from 0 to 0",
+            "/versions/0/attributes | {\"colour\":1} | versions[0].attributes.colour: unknown field",
+            "/versions/0/attributes/containerImage | 7 | versions[0].attributes.containerImage: expected a string",
+            "/versions/0/attributes | {\"apiBodyFormat\":\"XML\"} | versions[0].attributes.apiBodyFormat: XML",
+            "/versions/0/deployment/specifications/0 | {\"gpu\":80} | "
+                    + "versions[0].deployment.specifications[0].gpu: expected a string",
+            "/versions/0/tags/0 | \"\" | versions[0].tags[0]: expected 1 to 128 characters",
+            "/schema | 3 | schema: 3 is not supported"})
     void aDocumentWithAValueTheApiNeverAcceptsIsCorrupt(String pointer, String json, String message) {
         JsonObject document = Json.createPointer(pointer).replace(complete(), jsonValue(json));
         assertTrue(refusal(document).startsWith("corrupt store file: " + message), refusal(document));
+    }
+
+    /** What fngate wrote before versions had their own metadata and deployments had specifications. */
+    static final String SCHEMA_1 = """
+            {"schema":1,"id":"1e0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f","name":"old","description":"d","tags":["t"],
+             "createdAt":"2026-01-01T00:00:00Z","maxQueueSize":5,"versions":[
+              {"versionId":"2e0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f","inferenceUrl":"/v1","inferencePort":0,
+               "functionType":"STREAMING","createdAt":"2026-01-01T00:00:00Z",
+               "health":{"uri":"/health","port":0,"expectedStatusCode":200},
+               "deployment":{"maxRequestConcurrency":4,"createdAt":"2026-01-01T00:00:00Z",
+                "updatedAt":"2026-01-01T00:00:00Z","instances":[
+                 {"id":"3e0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f","url":"http://127.0.0.1:7","kind":"DEPLOYMENT",
+                  "addedAt":"2026-01-01T00:00:00Z"},
+                 {"id":"4e0e4c8a-5f6b-4e2a-8c9d-7a6b5c4d3e2f","url":"http://127.0.0.1:8","kind":"REGISTERED",
+                  "ttl":"PT1M","addedAt":"2026-01-01T00:00:00Z"}]}}]}""";
+
+    @Test
+    void aSchema1DocumentLoadsAndIsWrittenAsSchema2() {
+        FunctionSpec f = SpecJson.read(RegistryCoreTest.json(SCHEMA_1));
+        VersionSpec v = f.versions().getFirst();
+        assertEquals("d", v.description(), "the function's description goes to its versions");
+        assertEquals(List.of("t"), v.tags());
+        assertEquals(JsonObject.EMPTY_JSON_OBJECT, v.attributes());
+        DeploymentSpec d = v.deployment().orElseThrow();
+        assertEquals(4, d.maxRequestConcurrency());
+        assertEquals(List.of(RegistryCoreTest.json("{\"maxRequestConcurrency\":4}")), d.specifications());
+        assertEquals(java.util.OptionalInt.of(0), d.instances().get(0).specification());
+        assertEquals(java.util.OptionalInt.empty(), d.instances().get(1).specification());
+        JsonObject rewritten = SpecJson.write(f);
+        assertEquals(2, rewritten.getInt("schema"));
+        assertEquals(f, SpecJson.read(rewritten));
     }
 
     @Test

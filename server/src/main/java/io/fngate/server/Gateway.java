@@ -12,6 +12,7 @@ import io.fngate.edge.Edge;
 import io.fngate.edge.EdgeSettings;
 import io.fngate.invocation.InvocationHandler;
 import io.fngate.invocation.InvocationListener;
+import io.fngate.management.ManagementApi;
 import io.fngate.observability.AccessLog;
 import io.fngate.observability.GatewayMetrics;
 import io.fngate.registry.FunctionRegistry;
@@ -34,7 +35,6 @@ import io.helidon.webserver.WebServer;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
-    private static final String MANAGEMENT_PATH = "/v2/nvcf";
     private static final String PLAIN = "plain";
     /** Helidon's own grace beyond ours: the gateway ends what runs late itself, with its own outcome. */
     private static final Duration HELIDON_EXTRA_GRACE = Duration.ofSeconds(5);
@@ -198,7 +198,7 @@ public final class Gateway implements AutoCloseable {
                                     }
                                 });
                         if (registry instanceof FunctionRegistry managed) {
-                            r.register(MANAGEMENT_PATH, managed.managementService());
+                            ManagementApi.create(managed, keys).register(r);
                         }
                     })
                     .build(), settings.adminHost(), settings.adminPort());

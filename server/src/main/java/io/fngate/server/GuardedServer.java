@@ -36,7 +36,7 @@ final class GuardedServer implements AutoCloseable {
         public void publish(LogRecord record) {
             String message = record.getMessage();
             if (message != null && message.contains("server socket is terminating now") && !closed) {
-                // the record does not say which server's listener died: each guard probes its own
+                // the record does not say which server's listener died: each guard probes its own at once
                 probeSoon();
             }
         }
@@ -120,8 +120,14 @@ final class GuardedServer implements AutoCloseable {
     private void restart() {
         up = false;
         LOG.severe("the " + name + " socket on port " + port + " stopped accepting connections; starting it again");
-        Duration pause = Duration.ofMillis(100);
+        // a listener dies when accept() fails, mostly for want of file descriptors: the dying listener closed its
+        // connections, so give the process a moment to let those go before binding again, and more between tries
+        Duration pause = Duration.ofMillis(250);
         while (!closed) {
+            java.util.concurrent.locks.LockSupport.parkNanos(pause.toNanos());
+            if (closed) {
+                return;
+            }
             synchronized (lock) {
                 try {
                     WebServer fresh = factory.apply(port).start();
@@ -134,7 +140,6 @@ final class GuardedServer implements AutoCloseable {
                             + " ms): " + e);
                 }
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(pause.toNanos());
             pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
         }
     }

@@ -104,7 +104,6 @@ public final class Main {
                 .functions(functions)
                 .defaultMaxRequestConcurrency(FunctionRegistry.defaultConcurrency(config))
                 .store(RegistryStore.memory())
-                .environment(env)
                 .build();
         Gateway gateway = Gateway.startOwning(config, registry, env);
         Signals.drainOnTerm(gateway, function::stop);

@@ -37,7 +37,7 @@ class DeploymentDispatchTest {
             JsonObject created = admin.call("POST", "/functions", "{\"name\":\"drain\"}").json().getJsonObject("function");
             String fn = created.getString("id");
             String deployment = "/deployments/functions/" + fn + "/versions/" + created.getString("versionId");
-            assertEquals(201, admin.call("POST", deployment, "{\"maxRequestConcurrency\":2,\"instances\":[\""
+            assertEquals(200, admin.call("POST", deployment, "{\"maxRequestConcurrency\":2,\"instances\":[\""
                     + a.url() + "\",\"" + b.url() + "\"]}").status());
 
             List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();

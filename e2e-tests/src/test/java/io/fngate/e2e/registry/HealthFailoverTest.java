@@ -45,7 +45,7 @@ class HealthFailoverTest {
             UUID fn = UUID.fromString(f.getString("id"));
             String v = f.getString("versionId");
             String deployment = "/deployments/functions/" + fn + "/versions/" + v;
-            assertEquals(201, admin.call("POST", deployment,
+            assertEquals(200, admin.call("POST", deployment,
                     "{\"instances\":[\"" + a.url() + "\",\"" + b.url() + "\"]}").status());
             Gateways.await("both healthy", () -> "ACTIVE".equals(admin.call("GET", "/functions/" + fn + "/versions/"
                     + v, null).json().getJsonObject("function").getString("status")), Duration.ofSeconds(5));

@@ -1,31 +1,47 @@
-package io.fngate.registry;
+package io.fngate.management;
 
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
+import io.fngate.auth.ApiKeys;
+import io.fngate.auth.KeyStore;
+import io.fngate.registry.FunctionRegistry;
 import io.helidon.webserver.WebServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /** A registry's management API on a WebServer bound to port 0, and a real HTTP client for it. */
 final class ApiServer implements AutoCloseable {
+    /** A key with every scope. */
     static final String KEY = "test-admin-key-0123456789";
 
     final FunctionRegistry registry;
+    final ApiKeys keys;
+    final ManagementApi api;
     final WebServer server;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The API with one key, {@link #KEY}, that may do everything. */
     ApiServer(FunctionRegistry registry) {
+        this(registry, ApiKeys.of(List.of(KEY), KeyStore.memory(), Clock.systemUTC()));
+    }
+
+    ApiServer(FunctionRegistry registry, ApiKeys keys) {
         this.registry = registry;
+        this.keys = keys;
+        this.api = ManagementApi.create(registry, keys);
         this.server = WebServer.builder().host("127.0.0.1").port(0)
-                .routing(r -> r.register("/v2/nvcf", registry.managementService()))
+                .routing(api::register)
                 .build().start();
     }
 
@@ -52,8 +68,7 @@ final class ApiServer implements AutoCloseable {
         }
         try {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
-                    r.headers().firstValue("Location").orElse(""), r.body());
+            return new Reply(r.statusCode(), r.headers(), r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -69,8 +84,20 @@ final class ApiServer implements AutoCloseable {
         registry.close();
     }
 
-    /** A response: status, content type, Location and body. */
-    record Reply(int status, String contentType, String location, String body) {
+    /** A response: status, headers and body. */
+    record Reply(int status, HttpHeaders headers, String body) {
+        String contentType() {
+            return header("Content-Type");
+        }
+
+        String location() {
+            return header("Location");
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse("");
+        }
+
         JsonObject json() {
             return Json.createReader(new StringReader(body)).readObject();
         }

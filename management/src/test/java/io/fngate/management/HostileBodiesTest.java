@@ -1,4 +1,4 @@
-package io.fngate.registry;
+package io.fngate.management;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,15 +8,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
+import io.fngate.registry.FunctionRegistry;
+import io.fngate.registry.RegistryStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -53,10 +52,7 @@ class HostileBodiesTest {
 
     @BeforeAll
     void start() {
-        Config registry = Config.just(ConfigSources.create(Map.of("registry.admin-keys.0", ApiServer.KEY)))
-                .get("registry");
-        api = new ApiServer(FunctionRegistry.builder().config(registry).store(RegistryStore.memory())
-                .environment(Map.of()).build());
+        api = new ApiServer(FunctionRegistry.builder().store(RegistryStore.memory()).build());
         capture.setLevel(Level.ALL);
         Logger.getLogger("").addHandler(capture);
     }

@@ -1,17 +1,23 @@
-package io.fngate.registry;
+package io.fngate.management;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import io.fngate.auth.ApiKeys;
+import io.fngate.auth.KeyStore;
+import io.fngate.registry.FunctionRegistry;
+import io.fngate.registry.RegistryStore;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,18 +48,17 @@ class ManagementApiTest {
     @BeforeAll
     void start() {
         Config root = Config.just(ConfigSources.create(Map.of(
-                "registry.admin-keys.0", ApiServer.KEY,
                 "functions.0.id", S,
                 "functions.0.name", "static-fn",
                 "functions.0.versions.0.id", SV,
                 "functions.0.versions.0.instances.0.url", "http://127.0.0.1:1")));
         api = new ApiServer(FunctionRegistry.builder().config(root.get("registry")).functions(root.get("functions"))
-                .store(RegistryStore.memory()).environment(Map.of()).build());
+                .store(RegistryStore.memory()).build());
         JsonObject created = api.call("POST", FN, "{\"name\":\"fixture\"}").json().getJsonObject("function");
         f = created.getString("id");
         v = created.getString("versionId");
         v2 = api.call("POST", FN + "/" + f + "/versions", "{}").json().getJsonObject("function").getString("versionId");
-        assertEquals(201, api.call("POST", DEP + "/" + f + "/versions/" + v, "{\"instances\":[\"http://127.0.0.1:2\"]}")
+        assertEquals(200, api.call("POST", DEP + "/" + f + "/versions/" + v, "{\"instances\":[\"http://127.0.0.1:2\"]}")
                 .status());
     }
 
@@ -66,27 +71,29 @@ class ManagementApiTest {
     void everyRouteAnswersWithItsStatusAndShape() {
         ApiServer.Reply created = api.call("POST", FN, """
                 {"name":"echo-1","description":"an echo","tags":["demo"],"inferenceUrl":"/v1/echo",
-                 "inferencePort":8000,"functionType":"STREAMING","containerImage":"ignored:latest",
+                 "inferencePort":8000,"functionType":"STREAMING","containerImage":"nvcr.io/echo:1",
                  "health":{"protocol":"HTTP","uri":"/health","port":8001,"timeout":"PT2S","expectedStatusCode":204}}""");
-        assertEquals(201, created.status());
+        assertEquals(200, created.status(), created.body());
         assertEquals("application/json", created.contentType());
         JsonObject fn = created.json().getJsonObject("function");
         String id = fn.getString("id");
         String vid = fn.getString("versionId");
-        assertEquals("/v2/nvcf/functions/" + id + "/versions/" + vid, created.location());
         assertEquals(Set.of("id", "versionId", "name", "description", "tags", "status", "inferenceUrl",
-                "inferencePort", "functionType", "health", "createdAt", "activeInstances", "readOnly", "source"),
-                fn.keySet());
+                "inferencePort", "functionType", "apiBodyFormat", "containerImage", "health", "healthUri", "createdAt",
+                "activeInstances", "readOnly", "source"), fn.keySet());
         assertEquals("INACTIVE", fn.getString("status"));
         assertEquals("STREAMING", fn.getString("functionType"));
         assertEquals(Set.of("protocol", "uri", "port", "timeout", "expectedStatusCode"),
                 fn.getJsonObject("health").keySet());
+        assertEquals(List.of(), fn.getJsonArray("activeInstances"));
         assertFalse(fn.getBoolean("readOnly"));
 
         ApiServer.Reply version = api.call("POST", FN + "/" + id + "/versions", "{\"inferenceUrl\":\"/v2/echo\"}");
-        assertEquals(201, version.status());
+        assertEquals(200, version.status());
         String vid2 = version.json().getJsonObject("function").getString("versionId");
         assertEquals("echo-1", version.json().getJsonObject("function").getString("name"));
+        assertFalse(version.json().getJsonObject("function").containsKey("description"),
+                "description and tags belong to a version");
 
         JsonObject list = api.call("GET", FN, null).json();
         List<JsonObject> entries = list.getJsonArray("functions").getValuesAs(JsonObject.class);
@@ -95,6 +102,9 @@ class ManagementApiTest {
         assertTrue(configured.getBoolean("readOnly"));
         assertEquals("config", configured.getString("source"));
         assertEquals("ACTIVE", configured.getString("status"));
+        assertEquals("ACTIVE", configured.getJsonArray("activeInstances").getJsonObject(0).getString("instanceStatus"));
+        assertTrue(api.call("GET", FN + "/ids", null).json().getJsonArray("functionIds").getValuesAs(
+                jakarta.json.JsonString.class).stream().anyMatch(s -> s.getString().equals(id)));
 
         assertEquals(2, api.call("GET", FN + "/" + id + "/versions", null).json().getJsonArray("functions").size());
         assertEquals(vid, api.call("GET", FN + "/" + id + "/versions/" + vid, null).json().getJsonObject("function")
@@ -103,12 +113,15 @@ class ManagementApiTest {
         String dep = DEP + "/" + id + "/versions/" + vid;
         ApiServer.Reply deployed = api.call("POST", dep, "{\"maxRequestConcurrency\":8,\"instances\":"
                 + "[\"http://127.0.0.1:3\",{\"url\":\"http://localhost:4/\"}]}");
-        assertEquals(201, deployed.status());
-        assertEquals(dep, deployed.location());
+        assertEquals(200, deployed.status());
         JsonObject d = deployed.json().getJsonObject("deployment");
-        assertEquals(Set.of("functionId", "functionVersionId", "functionStatus", "maxRequestConcurrency", "createdAt",
-                "updatedAt", "readOnly", "instances"), d.keySet());
+        assertEquals(Set.of("functionId", "functionVersionId", "functionStatus", "statusReason", "healthInfo",
+                "deploymentSpecifications", "maxRequestConcurrency", "createdAt", "updatedAt", "readOnly",
+                "instances"), d.keySet());
         assertEquals("DEPLOYING", d.getString("functionStatus"));
+        assertEquals(Json.createReader(new java.io.StringReader("[{\"maxRequestConcurrency\":8,\"instances\":"
+                + "[\"http://127.0.0.1:3\",\"http://localhost:4\"]}]")).readArray(), d.getJsonArray("deploymentSpecifications"),
+                "fngate's short form is one specification");
         assertEquals("http://localhost:4", d.getJsonArray("instances").getJsonObject(1).getString("url"));
         assertEquals(Set.of("id", "url", "source", "health", "addedAt", "inFlight", "consecutiveFailures", "ejected"),
                 d.getJsonArray("instances").getJsonObject(0).keySet());
@@ -134,7 +147,9 @@ class ManagementApiTest {
         assertEquals(iid, again.json().getJsonObject("instance").getString("id"));
         assertEquals(200, api.call("PUT", dep + "/instances/" + iid, null).status());
         assertEquals(204, api.call("DELETE", dep + "/instances/" + iid, null).status());
-        assertEquals(204, api.call("DELETE", dep, null).status());
+        ApiServer.Reply undeployed = api.call("DELETE", dep, null);
+        assertEquals(200, undeployed.status());
+        assertEquals("INACTIVE", undeployed.json().getJsonObject("function").getString("status"));
         assertEquals(204, api.call("DELETE", FN + "/" + id + "/versions/" + vid, null).status());
         assertEquals(204, api.call("DELETE", FN + "/" + id + "/versions/" + vid2 + "?force=true", null).status());
         assertEquals(404, api.call("GET", FN + "/" + id + "/versions", null).status(), "the last version takes the "
@@ -147,9 +162,9 @@ class ManagementApiTest {
         String dep2 = DEP + "/" + f + "/versions/" + v2;
         String key = "Bearer " + ApiServer.KEY;
         return Stream.of(
-                row("GET", FN, null, null, 401, "missing-credentials", "Authorization"),
-                row("GET", FN, null, "Basic YTpi", 401, "missing-credentials", "Bearer"),
-                row("GET", FN, null, "Bearer not-the-admin-key-at-all", 403, "invalid-credentials", "not an admin key"),
+                row("GET", FN, null, null, 401, "unauthorized", "Authorization: Bearer"),
+                row("GET", FN, null, "Basic YTpi", 401, "unauthorized", "not a bearer token"),
+                row("GET", FN, null, "Bearer not-the-admin-key-at-all", 401, "unauthorized", "not valid"),
                 row("POST", FN, "{\"name\":", key, 400, "invalid-request", "body: not valid JSON"),
                 row("POST", FN, "[]", key, 400, "invalid-request", "body: expected a JSON object"),
                 row("POST", FN, null, key, 400, "invalid-request", "body: missing"),
@@ -161,8 +176,29 @@ class ManagementApiTest {
                         "inferenceUrl: v1"),
                 row("POST", FN, "{\"name\":\"a\",\"inferencePort\":70000}", key, 400, "invalid-request",
                         "inferencePort: expected an integer from 1 to 65535"),
-                row("POST", FN, "{\"name\":\"a\",\"functionType\":\"LLM\"}", key, 400, "invalid-request",
-                        "functionType: LLM"),
+                row("POST", FN, "{\"name\":\"a\",\"functionType\":\"GPU\"}", key, 400, "invalid-request",
+                        "functionType: GPU (expected: DEFAULT, STREAMING or LLM)"),
+                row("POST", FN, "{\"name\":\"a\",\"containerImage\":7}", key, 400, "invalid-request",
+                        "containerImage: expected a string"),
+                row("POST", FN, "{\"name\":\"a\",\"apiBodyFormat\":\"XML\"}", key, 400, "invalid-request",
+                        "apiBodyFormat: XML (expected: PREDICT_V2 or CUSTOM)"),
+                row("POST", FN, "{\"name\":\"a\",\"secrets\":[{\"name\":\"k\"}]}", key, 400, "invalid-request",
+                        "secrets[0].value: missing"),
+                row("POST", FN, "{\"name\":\"a\",\"secrets\":[{\"name\":\"k\",\"value\":\"s3cr3t\"},"
+                        + "{\"name\":\"k\",\"value\":\"s3cr3t\"}]}", key, 400, "invalid-request",
+                        "secrets[1].name: k is listed twice"),
+                row("POST", FN, "{\"name\":\"a\",\"models\":[{\"version\":\"1\"}]}", key, 400, "invalid-request",
+                        "models[0].name: missing"),
+                row("POST", FN, "{\"name\":\"a\",\"rateLimit\":\"10-S\"}", key, 400, "invalid-request",
+                        "rateLimit: expected a JSON object"),
+                row("POST", FN, "{\"name\":\"a\",\"tags\":[\"\"]}", key, 400, "invalid-request",
+                        "tags[0]: expected 1 to 128 characters"),
+                row("PUT", ver, "{}", key, 400, "invalid-request", "body: names nothing to change"),
+                row("PUT", ver, "{\"modelUpdates\":[{\"modelName\":\"m\",\"llmConfig\":{}}]}", key, 400,
+                        "invalid-request", "modelUpdates[0].llmConfig: names nothing to change"),
+                row("PUT", ver, "{\"modelUpdates\":[{\"modelName\":\"m\",\"llmConfig\":{\"routingMethod\":\"x\"}}]}",
+                        key, 400, "invalid-request", "no model named m"),
+                row("GET", FN + "?visibility=secret", null, key, 400, "invalid-request", "visibility: secret"),
                 row("POST", FN, "{\"name\":\"a\",\"health\":{\"protocol\":\"gRPC\",\"uri\":\"/h\"}}", key, 400,
                         "invalid-request", "health.protocol: gRPC"),
                 row("POST", FN, "{\"name\":\"a\",\"health\":{\"uri\":\"/h\",\"timeout\":\"10s\"}}", key, 400,
@@ -192,8 +228,18 @@ class ManagementApiTest {
                         "maxRequestConcurrency: expected an integer from 1 to 16384"),
                 row("PUT", dep, "{\"maxRequestConcurrency\":1.5}", key, 400, "invalid-request",
                         "maxRequestConcurrency: expected an integer"),
-                row("PUT", dep, "{\"deploymentSpecifications\":[{},{}]}", key, 400, "invalid-request",
-                        "deploymentSpecifications: expected exactly one"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[]}", key, 400, "invalid-request",
+                        "deploymentSpecifications: empty"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[{\"maxRequestConcurrency\":2},"
+                        + "{\"maxRequestConcurrency\":4}]}", key, 400, "invalid-request",
+                        "deploymentSpecifications[1].maxRequestConcurrency: 4 differs from 2"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[{\"instances\":[\"http://h:1\"]},"
+                        + "{\"instances\":[\"http://h:1\"]}]}", key, 400, "invalid-request",
+                        "deploymentSpecifications[1].instances[0]: http://h:1 is listed twice"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[{\"gpu\":80}]}", key, 400, "invalid-request",
+                        "deploymentSpecifications[0].gpu: expected a string"),
+                row("PUT", dep, "{\"deploymentSpecifications\":[{\"colour\":1}]}", key, 400, "invalid-request",
+                        "deploymentSpecifications[0].colour: unknown field"),
                 row("PUT", dep, "{\"deploymentSpecifications\":[{\"instances\":[\"x\"]}]}", key, 400,
                         "invalid-request", "deploymentSpecifications[0].instances[0]: x"),
                 row("POST", dep + "/instances", "{\"ttl\":\"PT1M\"}", key, 400, "invalid-request", "url: missing"),
@@ -232,11 +278,18 @@ class ManagementApiTest {
         assertEquals(status, r.status(), r.body());
         assertEquals("application/problem+json", r.contentType());
         JsonObject p = r.json();
-        assertEquals(Set.of("type", "title", "status", "detail", "instance"), p.keySet());
+        assertEquals(Set.of("type", "title", "status", "detail", "instance", "requestId"), p.keySet());
         assertEquals("urn:fngate:problem-details:" + label, p.getString("type"));
         assertEquals(status, p.getInt("status"));
         assertTrue(p.getString("detail").contains(detail), p.getString("detail"));
-        assertEquals(path.replaceAll("\\?.*", ""), p.getString("instance"));
+        UUID requestId = UUID.fromString(p.getString("requestId"));
+        assertEquals(4, requestId.version());
+        assertEquals("urn:uuid:" + requestId, p.getString("instance"));
+        assertEquals(requestId.toString(), r.header("nvcf-reqid"), "the problem names the request id of its header");
+        if (status == 401) {
+            assertEquals(auth != null && auth.startsWith("Bearer ") ? "Bearer realm=\"fngate\", error=\"invalid_token\""
+                    : "Bearer realm=\"fngate\"", r.header("WWW-Authenticate"));
+        }
     }
 
     Stream<Arguments> mediaTypes() {
@@ -274,12 +327,12 @@ class ManagementApiTest {
         assertEquals(before, api.call("GET", FN, null).body());
     }
 
-    @ParameterizedTest(name = "POST as {0} -> 201")
+    @ParameterizedTest(name = "POST as {0} -> 200")
     @ValueSource(strings = {"application/json", "application/json;charset=utf-8", "Application/JSON; Charset=\"UTF-8\"",
             "application/vnd.nvcf.function+json", "application/json; profile=x"})
     void jsonMediaTypesWithParametersAreAccepted(String contentType) {
         ApiServer.Reply r = api.send("POST", FN, "{\"name\":\"typed\"}", "Bearer " + ApiServer.KEY, contentType);
-        assertEquals(201, r.status(), r.body());
+        assertEquals(200, r.status(), r.body());
         String id = r.json().getJsonObject("function").getString("id");
         String vid = r.json().getJsonObject("function").getString("versionId");
         assertEquals(204, api.send("DELETE", FN + "/" + id + "/versions/" + vid, null, "Bearer " + ApiServer.KEY, null)
@@ -303,14 +356,23 @@ class ManagementApiTest {
     }
 
     @Test
-    void withoutAnyAdminKeyTheApiIsClosed() {
-        try (ApiServer closed = new ApiServer(FunctionRegistry.builder().store(RegistryStore.memory())
-                .environment(Map.of()).build())) {
+    void withoutAnyKeyTheApiIsClosed() {
+        try (ApiServer closed = new ApiServer(FunctionRegistry.builder().store(RegistryStore.memory()).build(),
+                ApiKeys.of(List.of(), KeyStore.memory(), Clock.systemUTC()))) {
             assertEquals(401, closed.send("GET", FN, null, null).status());
             ApiServer.Reply r = closed.call("GET", FN, null);
-            assertEquals(403, r.status());
-            assertTrue(r.json().getString("detail").contains("no admin key is configured"), r.body());
+            assertEquals(401, r.status());
+            assertTrue(r.json().getString("detail").contains("No API key is configured"), r.body());
         }
+    }
+
+    @Test
+    void everyResponseCarriesARequestId() {
+        ApiServer.Reply listed = api.call("GET", FN, null);
+        assertEquals(200, listed.status());
+        assertEquals(4, UUID.fromString(listed.header("nvcf-reqid")).version());
+        assertFalse(listed.header("nvcf-reqid").equals(api.call("GET", FN, null).header("nvcf-reqid")),
+                "one id per request");
     }
 
     @Test
