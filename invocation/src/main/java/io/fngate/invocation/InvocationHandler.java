@@ -39,7 +39,7 @@ public final class InvocationHandler implements Handler, AutoCloseable {
         this.listener = b.listener;
         this.clock = b.clock;
         this.pool = new UpstreamPool(settings.connectTimeout(), settings.upstreamIdleTimeout(),
-                settings.maxIdlePerInstance(), settings.maxConnectionsPerInstance());
+                settings.maxIdlePerInstance(), settings.maxConnectionsPerInstance(), settings.upstreamTls());
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param responseIdleTimeout       a response body (not an event stream) whose container sends no byte for this
  *                                  long is cut: the client's response is aborted
  * @param trustedProxies            proxies in front whose forwarding headers are extended, not replaced
+ * @param upstreamTls               whom to trust for instances reached over {@code https://}
  */
 public record InvocationSettings(Duration responseStartTimeout,
                                  Duration requestTimeout,
@@ -33,7 +34,8 @@ public record InvocationSettings(Duration responseStartTimeout,
                                  Duration clientWriteTimeout,
                                  Duration requestBodyTimeout,
                                  Duration responseIdleTimeout,
-                                 TrustedProxies trustedProxies) {
+                                 TrustedProxies trustedProxies,
+                                 UpstreamTls upstreamTls) {
 
     /** Largest {@code NVCF-POLL-SECONDS} accepted. */
     public static final int MAX_POLL_SECONDS = 3600;
@@ -51,6 +53,7 @@ public record InvocationSettings(Duration responseStartTimeout,
         positive(requestBodyTimeout, "request-body-timeout");
         positive(responseIdleTimeout, "response-idle-timeout");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(upstreamTls, "upstreamTls");
         if (maxBodyBytes < 0) {
             throw new IllegalArgumentException("max-body-size: " + maxBodyBytes + " (expected: >= 0)");
         }
@@ -104,8 +107,15 @@ public record InvocationSettings(Duration responseStartTimeout,
         private Duration requestBodyTimeout = Duration.ofSeconds(30);
         private Duration responseIdleTimeout = Duration.ofMinutes(5);
         private TrustedProxies trustedProxies = TrustedProxies.none();
+        private UpstreamTls upstreamTls;
 
         private Builder() {
+        }
+
+        /** @param v see {@link InvocationSettings#upstreamTls()} @return this */
+        public Builder upstreamTls(UpstreamTls v) {
+            upstreamTls = v;
+            return this;
         }
 
         /** @param v see {@link InvocationSettings#trustedProxies()} @return this */
@@ -187,7 +197,8 @@ public record InvocationSettings(Duration responseStartTimeout,
         public InvocationSettings build() {
             return new InvocationSettings(responseStartTimeout, requestTimeout, maxBodyBytes, connectTimeout,
                     upstreamIdleTimeout, maxIdlePerInstance, maxConnectionsPerInstance, sseKeepAlive,
-                    clientWriteTimeout, requestBodyTimeout, responseIdleTimeout, trustedProxies);
+                    clientWriteTimeout, requestBodyTimeout, responseIdleTimeout, trustedProxies,
+                    upstreamTls == null ? UpstreamTls.systemDefault() : upstreamTls);
         }
     }
 }

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.fngate.registry.Instance;
 
 /**
- * One HTTP/1.1 connection to a function instance, over a plain JDK socket (blocking, on virtual threads).
+ * One HTTP/1.1 connection to a function instance, over a plain JDK socket or TLS over one (blocking, on virtual
+ * threads).
  * <p>
  * Reads and writes may happen on two threads at once (the request body pump writes while the handler reads
  * the response): that is the full duplex a streaming echo needs. {@link #abort()} from any thread unblocks
@@ -24,6 +25,9 @@ final class UpstreamConnection {
 
     private final Instance instance;
     private final UpstreamPool.PerInstance owner;
+    /** The TCP socket; for TLS, the one under {@link #socket}. */
+    private final Socket raw;
+    /** What requests are written to: {@link #raw} itself, or TLS over it. */
     private final Socket socket;
     private final UpstreamInput in;
     private final BufferedOutputStream out;
@@ -31,17 +35,18 @@ final class UpstreamConnection {
     private volatile boolean reused;
     private volatile long idleSinceNanos;
 
-    private UpstreamConnection(Instance instance, UpstreamPool.PerInstance owner, Socket socket, UpstreamInput in,
-                               BufferedOutputStream out) {
+    private UpstreamConnection(Instance instance, UpstreamPool.PerInstance owner, Socket raw, Socket socket,
+                               UpstreamInput in, BufferedOutputStream out) {
         this.instance = instance;
         this.owner = owner;
+        this.raw = raw;
         this.socket = socket;
         this.in = in;
         this.out = out;
     }
 
-    static UpstreamConnection open(Instance instance, UpstreamPool.PerInstance owner, Duration connectTimeout)
-            throws IOException {
+    static UpstreamConnection open(Instance instance, UpstreamPool.PerInstance owner, Duration connectTimeout,
+                                   UpstreamTls tls) throws IOException {
         // A channel's socket adaptor gives blocking streams that honour SO_TIMEOUT, and the channel itself
         // allows the non-blocking peek of isStale()
         SocketChannel channel = SocketChannel.open();
@@ -49,11 +54,19 @@ final class UpstreamConnection {
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
-            socket.connect(new InetSocketAddress(instance.host(), instance.port()),
-                    (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-            return new UpstreamConnection(instance, owner, socket,
-                    new UpstreamInput(socket.getInputStream(), BUFFER),
-                    new BufferedOutputStream(socket.getOutputStream(), BUFFER));
+            int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+            socket.connect(new InetSocketAddress(instance.host(), instance.port()), millis);
+            Socket io = socket;
+            if (instance.secure()) {
+                // the connect timeout bounds the handshake too: a peer that accepts and never answers is as
+                // unreachable as one that does not accept
+                socket.setSoTimeout(millis);
+                io = tls.wrap(socket, instance.host(), instance.port());
+                socket.setSoTimeout(0);
+            }
+            return new UpstreamConnection(instance, owner, socket, io,
+                    new UpstreamInput(io.getInputStream(), BUFFER),
+                    new BufferedOutputStream(io.getOutputStream(), BUFFER));
         } catch (IOException e) {
             channel.close();
             throw e;
@@ -71,10 +84,17 @@ final class UpstreamConnection {
         if (closed.get()) {
             return true;
         }
-        SocketChannel channel = socket.getChannel();
+        SocketChannel channel = raw.getChannel();
         try {
             if (in.buffered() > 0) {
                 return true; // bytes of no response
+            }
+            if (raw != socket) {
+                // Reading the TCP stream under TLS would eat part of a record. After a whole response has been
+                // read, any TLS record still arriving on an idle connection is the peer's close_notify (or
+                // garbage): both mean stale. A peer that closes without close_notify is not seen here; a request
+                // without a body is then retried, one with a body fails as on any reset connection.
+                return raw.getInputStream().available() > 0;
             }
             channel.configureBlocking(false);
             try {
@@ -159,10 +179,20 @@ final class UpstreamConnection {
             return false;
         }
         try {
-            socket.setSoLinger(true, 0);
+            raw.setSoLinger(true, 0);
         } catch (SocketException ignored) {
             // already closed
         }
-        return close();
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            // the TCP socket itself: closing TLS first would try to write close_notify, which may block behind
+            // a stalled write
+            raw.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+        return true;
     }
 }

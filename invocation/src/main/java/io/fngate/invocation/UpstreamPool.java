@@ -29,6 +29,7 @@ final class UpstreamPool implements AutoCloseable {
     private final long idleTimeoutNanos;
     private final int maxIdlePerInstance;
     private final int maxPerInstance;
+    private final UpstreamTls tls;
     private final ConcurrentHashMap<Instance, PerInstance> instances = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final ScheduledExecutorService sweeper;
@@ -53,8 +54,10 @@ final class UpstreamPool implements AutoCloseable {
         }
     }
 
-    UpstreamPool(Duration connectTimeout, Duration idleTimeout, int maxIdlePerInstance, int maxPerInstance) {
+    UpstreamPool(Duration connectTimeout, Duration idleTimeout, int maxIdlePerInstance, int maxPerInstance,
+                 UpstreamTls tls) {
         this.connectTimeout = connectTimeout;
+        this.tls = tls;
         this.idleTimeoutNanos = idleTimeout.toNanos();
         this.maxIdlePerInstance = maxIdlePerInstance;
         this.maxPerInstance = maxPerInstance;
@@ -96,7 +99,7 @@ final class UpstreamPool implements AutoCloseable {
                 throw new Exhausted(maxPerInstance + " connections to " + instance.authority() + " are busy");
             }
             try {
-                UpstreamConnection fresh = UpstreamConnection.open(instance, p, connectTimeout);
+                UpstreamConnection fresh = UpstreamConnection.open(instance, p, connectTimeout, tls);
                 open.incrementAndGet();
                 handedOut = true;
                 return fresh;

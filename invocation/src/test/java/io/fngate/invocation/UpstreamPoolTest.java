@@ -44,7 +44,7 @@ class UpstreamPoolTest {
     @Test
     void instancesThatComeAndGoLeaveNoEntriesBehind() throws Exception {
         List<ServerSocket> servers = listeners(30);
-        try (UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofMillis(200), 4, 16)) {
+        try (UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofMillis(200), 4, 16, UpstreamTls.systemDefault())) {
             for (ServerSocket s : servers) {
                 UpstreamConnection c = pool.acquire(instance(s));
                 pool.release(c); // idle, then swept after 200 ms
@@ -66,7 +66,7 @@ class UpstreamPoolTest {
     @Test
     void noMoreThanTheCapIsOpenToOneInstance() throws Exception {
         List<ServerSocket> servers = listeners(1);
-        try (UpstreamPool pool = new UpstreamPool(Duration.ofMillis(300), Duration.ofSeconds(10), 4, 3)) {
+        try (UpstreamPool pool = new UpstreamPool(Duration.ofMillis(300), Duration.ofSeconds(10), 4, 3, UpstreamTls.systemDefault())) {
             Instance i = instance(servers.getFirst());
             List<UpstreamConnection> held = new ArrayList<>();
             for (int n = 0; n < 3; n++) {

@@ -256,6 +256,7 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
         private RegistryStore store;
         private Clock clock = Clock.systemUTC();
         private int defaultConcurrency = 1;
+        private javax.net.ssl.SSLContext healthTls;
 
         private Builder() {
         }
@@ -319,6 +320,18 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
         }
 
         /**
+         * Whom health checks of {@code https://} instances trust; the JDK's default CAs unless set. The gateway
+         * passes the context its invocations to instances use, so both trust the same certificates.
+         *
+         * @param context the TLS context
+         * @return this
+         */
+        public Builder healthCheckTls(javax.net.ssl.SSLContext context) {
+            this.healthTls = java.util.Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
          * Reads the configuration, opens and loads the store and starts health checks.
          *
          * @return the registry
@@ -336,7 +349,7 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
                 opened.close();
                 throw e;
             }
-            HealthMonitor monitor = new HealthMonitor(core, health);
+            HealthMonitor monitor = new HealthMonitor(core, health, java.util.Optional.ofNullable(healthTls));
             monitor.start();
             long stored = core.state().functions().values().stream().filter(f -> !f.readOnly()).count();
             LOG.info("registry: " + stored + " function(s) from " + opened + ", " + configured.size()

@@ -41,11 +41,13 @@ final class HealthMonitor implements AutoCloseable {
     private RegistryState seen;
     private Map<UUID, Target> targets = Map.of();
 
-    HealthMonitor(RegistryCore core, HealthSettings settings) {
+    HealthMonitor(RegistryCore core, HealthSettings settings, java.util.Optional<javax.net.ssl.SSLContext> tls) {
         this.core = core;
         this.settings = settings;
         this.clock = core.clock();
-        this.client = HttpClient.newBuilder()
+        HttpClient.Builder b = HttpClient.newBuilder();
+        tls.ifPresent(b::sslContext);
+        this.client = b
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -128,7 +130,7 @@ final class HealthMonitor implements AutoCloseable {
                     Instance address = v.address(i);
                     int port = h.port() > 0 ? h.port() : address.port();
                     String host = address.host().indexOf(':') >= 0 ? "[" + address.host() + "]" : address.host();
-                    URI uri = URI.create("http://" + host + ":" + port + h.uri());
+                    URI uri = URI.create((address.secure() ? "https://" : "http://") + host + ":" + port + h.uri());
                     result.put(i.id(), new Target(i.id(), uri, h.timeout().orElse(settings.timeout()),
                             h.expectedStatusCode()));
                 }

@@ -28,12 +28,12 @@ public record Instance(String host, int port, URI url) {
     }
 
     /**
-     * Parses an instance base URL; only absolute {@code http} URLs without query or fragment are accepted
-     * (the gateway speaks cleartext HTTP/1.1 to containers; TLS upstream is not supported yet).
+     * Parses an instance base URL; only absolute {@code http} or {@code https} URLs without query or fragment are
+     * accepted (the gateway speaks HTTP/1.1 to containers, over TLS for {@code https}).
      *
      * @param url base URL such as {@code http://127.0.0.1:9000}
      * @return the instance
-     * @throws IllegalArgumentException when the URL is not an absolute http URL with a host
+     * @throws IllegalArgumentException when the URL is not an absolute http(s) URL with a host
      */
     public static Instance parse(String url) {
         Objects.requireNonNull(url, "url");
@@ -44,8 +44,8 @@ public record Instance(String host, int port, URI url) {
             throw new IllegalArgumentException("url: not a valid URI: " + url);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http")) {
-            throw new IllegalArgumentException("url: " + url + " (expected: an absolute http:// URL)");
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("url: " + url + " (expected: an absolute http:// or https:// URL)");
         }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("url: " + url + " has no host");
@@ -53,7 +53,7 @@ public record Instance(String host, int port, URI url) {
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("url: " + url + " must not have a query or fragment");
         }
-        int port = uri.getPort() == -1 ? 80 : uri.getPort();
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
         String host = uri.getHost();
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
@@ -62,12 +62,19 @@ public record Instance(String host, int port, URI url) {
     }
 
     /**
+     * @return whether the instance is reached over TLS ({@code https})
+     */
+    public boolean secure() {
+        return "https".equalsIgnoreCase(url.getScheme());
+    }
+
+    /**
      * The value of a {@code Host} header naming this instance.
      *
-     * @return host, with the port when it is not 80
+     * @return host, with the port when it is not the scheme's default
      */
     public String authority() {
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return port == 80 ? h : h + ":" + port;
+        return port == (secure() ? 443 : 80) ? h : h + ":" + port;
     }
 }

@@ -40,8 +40,9 @@ public record InstanceSpec(UUID id, URI url, Kind kind, Optional<Duration> ttl, 
     }
 
     /**
-     * Reads an instance base URL: absolute {@code http}, a host, no user info, path, query or fragment. Returned in
-     * a normal form (lower-case scheme and host, no trailing slash) so that equal URLs compare equal.
+     * Reads an instance base URL: absolute {@code http} or {@code https}, a host, no user info, path, query or
+     * fragment. Returned in a normal form (lower-case scheme and host, no trailing slash) so that equal URLs compare
+     * equal.
      *
      * @param value the URL as given
      * @param field where it came from, for the message ({@code instances[2]})
@@ -59,12 +60,9 @@ public record InstanceSpec(UUID id, URI url, Kind kind, Optional<Duration> ttl, 
         if (!uri.isAbsolute()) {
             throw new IllegalArgumentException(field + ": " + value + " is relative (expected: http://host:port)");
         }
-        if (scheme.equals("https")) {
-            throw new IllegalArgumentException(field + ": " + value + " uses https, which fngate does not speak to "
-                    + "instances yet (expected: http://host:port)");
-        }
-        if (!scheme.equals("http")) {
-            throw new IllegalArgumentException(field + ": " + value + " is not an http URL (expected: http://host:port)");
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException(field + ": " + value + " is not an http or https URL (expected: "
+                    + "http://host:port)");
         }
         if (uri.getHost() == null || uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException(field + ": " + value + " has no host (expected: http://host:port)");
@@ -79,7 +77,7 @@ public record InstanceSpec(UUID id, URI url, Kind kind, Optional<Duration> ttl, 
                     + "fragment (requests keep their own path)");
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
-        return URI.create("http://" + host + (uri.getPort() == -1 ? "" : ":" + uri.getPort()));
+        return URI.create(scheme + "://" + host + (uri.getPort() == -1 ? "" : ":" + uri.getPort()));
     }
 
     /**

@@ -13,7 +13,10 @@ class InstanceTest {
     @CsvSource({
             "http://127.0.0.1:9000, 127.0.0.1, 9000, 127.0.0.1:9000",
             "http://fn.local, fn.local, 80, fn.local",
-            "http://[::1]:81/, ::1, 81, [::1]:81"
+            "http://[::1]:81/, ::1, 81, [::1]:81",
+            "https://fn.local, fn.local, 443, fn.local",
+            "https://fn.local:8443, fn.local, 8443, fn.local:8443",
+            "https://fn.local:80, fn.local, 80, fn.local:80"
     })
     void parsesHttpBaseUrls(String url, String host, int port, String authority) {
         Instance i = Instance.parse(url);
@@ -23,7 +26,7 @@ class InstanceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ftp://x", "/relative", "http://", "http://h/?q=1", "not a url", "https://secure"})
+    @ValueSource(strings = {"ftp://x", "/relative", "http://", "http://h/?q=1", "not a url"})
     void rejectsNonHttpOrRelativeUrls(String url) {
         assertThrows(IllegalArgumentException.class, () -> Instance.parse(url));
     }

@@ -105,7 +105,7 @@ class StoredDocumentTest {
             "/versions/0/inferenceUrl | \"v1\" | versions[0].inferenceUrl: v1 (expected: a path starting with /)",
             "/versions/0/health/uri | \"health\" | versions[0].health.uri: health (expected: a path",
             "/versions/0/deployment/instances/0/url | \"ftp://h:1\" | "
-                    + "versions[0].deployment.instances[0].url: ftp://h:1 is not an http URL",
+                    + "versions[0].deployment.instances[0].url: ftp://h:1 is not an http or https URL",
             "/versions/0/deployment/instances/0/url | \"/relative\" | "
                     + "versions[0].deployment.instances[0].url: /relative is relative",
             "/versions/0/deployment/maxRequestConcurrency | 0 | "

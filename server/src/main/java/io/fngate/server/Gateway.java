@@ -72,7 +72,19 @@ public final class Gateway implements AutoCloseable {
      * @throws io.fngate.registry.RegistryStoreException naming the file when the store cannot be opened or read
      */
     public static Gateway start(Config root) {
-        return startOwning(root, FunctionRegistry.create(root));
+        return startOwning(root, registry(root).build());
+    }
+
+    /**
+     * A registry as configured under {@code registry} and {@code functions}, whose health checks trust the
+     * certificates invocations to {@code https://} instances trust.
+     */
+    static FunctionRegistry.Builder registry(Config root) {
+        return FunctionRegistry.builder()
+                .config(root.get("registry"))
+                .functions(root.get("functions"))
+                .defaultMaxRequestConcurrency(FunctionRegistry.defaultConcurrency(root))
+                .healthCheckTls(GatewaySettings.upstreamTls(root.get("invocation")).context());
     }
 
     /**

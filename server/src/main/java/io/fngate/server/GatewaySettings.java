@@ -54,6 +54,20 @@ record GatewaySettings(String host, String adminHost, int publicPort, int adminP
         return fds.isPresent() ? FdBudget.clientConnections(fds.getAsLong()) : -1;
     }
 
+    /**
+     * Whom the gateway trusts for {@code https://} instances: the PEM file at {@code invocation.upstream-tls.ca},
+     * else the JDK's CAs.
+     *
+     * @param inv the {@code invocation} node
+     * @return the trust settings
+     * @throws IllegalArgumentException when the file cannot be read
+     */
+    static io.fngate.invocation.UpstreamTls upstreamTls(Config inv) {
+        return inv.get("upstream-tls.ca").asString().map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> io.fngate.invocation.UpstreamTls.trusting(java.nio.file.Path.of(s)))
+                .orElseGet(io.fngate.invocation.UpstreamTls::systemDefault);
+    }
+
     private static InvocationSettings invocation(Config inv) {
         InvocationSettings d = InvocationSettings.defaults();
         try {
@@ -72,6 +86,7 @@ record GatewaySettings(String host, String adminHost, int publicPort, int adminP
                     .responseIdleTimeout(duration(inv.get("response-idle-timeout"), d.responseIdleTimeout()))
                     .trustedProxies(io.fngate.invocation.TrustedProxies.of(inv.get("trusted-proxies")
                             .asList(String.class).orElse(List.of())))
+                    .upstreamTls(upstreamTls(inv))
                     .build();
         } catch (io.helidon.config.ConfigException e) {
             throw new IllegalArgumentException(inv.key() + ": " + e.getMessage(), e);

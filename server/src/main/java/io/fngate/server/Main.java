@@ -69,10 +69,7 @@ public final class Main {
             if (demo) {
                 runDemo(config);
             } else {
-                FunctionRegistry.Builder registry = FunctionRegistry.builder()
-                        .config(config.get("registry"))
-                        .functions(config.get("functions"))
-                        .defaultMaxRequestConcurrency(FunctionRegistry.defaultConcurrency(config));
+                FunctionRegistry.Builder registry = Gateway.registry(config);
                 if (dataDir != null) {
                     registry.dataDir(dataDir);
                 }

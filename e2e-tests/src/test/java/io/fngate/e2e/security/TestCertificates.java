@@ -29,10 +29,16 @@ final class TestCertificates {
     }
 
     static Pair make(Path dir, String name) throws IOException, InterruptedException, GeneralSecurityException {
+        return make(dir, name, "dns:localhost,dns:*.invocation.localhost,ip:127.0.0.1");
+    }
+
+    /** A self-signed certificate for the given subject alternative names ({@code dns:x,ip:y}). */
+    static Pair make(Path dir, String name, String san)
+            throws IOException, InterruptedException, GeneralSecurityException {
         Path store = dir.resolve(name + ".p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048",
-                "-dname", "CN=" + name, "-ext", "SAN=dns:localhost,dns:*.invocation.localhost,ip:127.0.0.1",
+                "-dname", "CN=" + name, "-ext", "SAN=" + san,
                 "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
                 "-keypass", "changeit").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
