@@ -1,12 +1,15 @@
 /**
- * Observability: Prometheus metrics and a structured access log, fed through the invocation module's
- * {@code InvocationListener}.
+ * Observability: Prometheus metrics (invocations, dispatch, streams, LLM tokens, the JVM), W3C trace ids and the
+ * access log, fed through the invocation module's {@code InvocationListener}.
  */
 module io.fngate.observability {
     requires transitive io.fngate.invocation;
+    requires io.helidon.config;
     requires simpleclient;
     requires simpleclient.common;
+    requires simpleclient.hotspot;
     requires java.logging;
-    requires jakarta.json;
+    requires java.management;
+    requires jdk.management;
     exports io.fngate.observability;
 }

@@ -7,6 +7,7 @@ module io.fngate.server {
     requires io.fngate.management;
     requires io.fngate.observability;
     requires io.fngate.edge;
+    requires io.fngate.tracing;
     requires io.helidon.webserver;
     requires io.helidon.webserver.http2;
     requires io.helidon.common.tls;

@@ -53,6 +53,7 @@ final class TestGateway implements AutoCloseable {
         all.put("server.host", "127.0.0.1");
         all.put("server.port", "0");
         all.put("admin.port", "0");
+        all.put("observability.access-log.target", "off"); // tests that read the access log say where
         all.putAll(settings);
         Config config = Config.just(ConfigSources.create(all));
         return new TestGateway(Gateway.start(config, registry));

@@ -9,7 +9,8 @@ import java.util.UUID;
  * bodies, shared by the edge, the invocation path and the management API.
  * <p>
  * The body has exactly the fields {@code type} ({@value #TYPE_PREFIX}{@code <label>}), {@code title},
- * {@code status}, {@code detail}, {@code instance} ({@code urn:uuid:<requestId>}) and {@code requestId}. The
+ * {@code status}, {@code detail}, {@code instance} ({@code urn:uuid:<requestId>}) and {@code requestId}, plus
+ * {@code traceId} where the request's trace is known (the invocation path). The
  * same id goes in the response's {@code nvcf-reqid} header; every such response also carries
  * {@code Cache-Control: no-store}.
  * <p>
@@ -83,6 +84,21 @@ public record ProblemDetails(int status, String label, String title, String deta
      * @return the problem as one JSON object
      */
     public String toJson() {
+        return toJson(null);
+    }
+
+    /**
+     * The problem with the W3C trace id of the request it answers, so that an error a client reports can be found
+     * in the traces and logs.
+     *
+     * @param traceId 32 lower-case hex digits
+     * @return the problem as one JSON object, with a {@code traceId} field
+     */
+    public byte[] toBytes(String traceId) {
+        return toJson(Objects.requireNonNull(traceId, "traceId")).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String toJson(String traceId) {
         StringBuilder sb = new StringBuilder(160 + title.length() + detail.length());
         sb.append("{\"type\":");
         string(sb, type());
@@ -94,6 +110,10 @@ public record ProblemDetails(int status, String label, String title, String deta
         string(sb, instance());
         sb.append(",\"requestId\":");
         string(sb, requestId.toString());
+        if (traceId != null) {
+            sb.append(",\"traceId\":");
+            string(sb, traceId);
+        }
         return sb.append('}').toString();
     }
 

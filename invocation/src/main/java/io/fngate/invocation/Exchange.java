@@ -50,6 +50,9 @@ import io.helidon.webserver.http.ServerResponse;
 final class Exchange {
     private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
     private static final String POLL_SECONDS = "nvcf-poll-seconds";
+    private static final io.helidon.http.HeaderName PREFER = HeaderNames.create("Prefer");
+    /** A pexec call that asks for an event stream waits this long by default before a 202 (which buffers). */
+    private static final Duration SSE_POLL = Duration.ofMinutes(20);
     private static final byte[] HEALTH = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final InvocationHandler ctx;
@@ -61,8 +64,17 @@ final class Exchange {
     private final boolean head;
     private final Cancellation cancel;
     private final Set<Instance> tried = new HashSet<>(2);
+    private final TraceContext trace;
 
     private String clientAddress;
+    /** A pexec path route: the body goes to the version's inferenceUrl; the answer may be a 202. */
+    private boolean pexec;
+    /** Any of NVCF's path routes: answers carry CORS headers. */
+    private boolean pathRoute;
+    /** The request id the answer names: this request's, or the polled one's when a poll delivers a result. */
+    private UUID answerId = id;
+    /** The function the request concerned, for the record (the routed one, or the polled request's). */
+    private UUID functionId;
     private Caller caller = Caller.anonymous();
     private Rejection rejection;
     private Route route;
@@ -84,6 +96,13 @@ final class Exchange {
     private PlatformError error;
     private InvocationRecord.Outcome outcome = InvocationRecord.Outcome.COMPLETED;
     private long bytesOut;
+    // observability: what the record tells besides the answer
+    private Duration queueWait;
+    private Duration connected;
+    private Duration firstByte;
+    private Instance instance;
+    private long smallBodyBytes;
+    private RequestBodyPump bodyPump;
 
     Exchange(InvocationHandler ctx, ServerRequest req, ServerResponse res) {
         this.ctx = ctx;
@@ -93,6 +112,7 @@ final class Exchange {
         this.deadline = start.plus(ctx.settings().requestTimeout());
         this.head = req.prologue().method() == Method.HEAD;
         this.cancel = Cancellation.create(this::watchWhileQueued);
+        this.trace = TraceContext.from(header("traceparent"), ctx.listener().sampleNewTrace());
     }
 
     void run() {
@@ -105,7 +125,7 @@ final class Exchange {
             }
             if (lease != null && (f.error() == PlatformError.UPSTREAM_UNREACHABLE
                     || f.error() == PlatformError.UPSTREAM_PROTOCOL)) {
-                lease.report(Lease.Result.FAILURE);
+                reportFailure();
             }
             answer(f.error(), f.detail());
             if (f.error() == PlatformError.REQUEST_BODY_TIMEOUT) {
@@ -167,14 +187,43 @@ final class Exchange {
     private void serve() {
         clientAddress = readClientAddress();
         ParsedTarget parsed = ctx.router().parse(req.authority() == null ? "" : req.authority(), this::header);
-        if (parsed instanceof RouteFailure failure && failure.kind() == RouteFailure.Kind.NO_TARGET && healthProbe()) {
-            stamp(200);
-            status = 200;
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(HEALTH);
-            return;
+        if (parsed instanceof RouteFailure failure && failure.kind() == RouteFailure.Kind.NO_TARGET) {
+            if (healthProbe()) {
+                stamp(200);
+                status = 200;
+                res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                res.send(HEALTH);
+                return;
+            }
+            Optional<PathRoutes.Match> match = PathRoutes.match(req.prologue().uriPath().rawPath());
+            if (match.isPresent()) {
+                pathRoute = true;
+                if (PathRoutes.preflight(req)) {
+                    stamp(200);
+                    status = 200;
+                    PathRoutes.answerPreflight(req, res);
+                    return;
+                }
+                caller = authenticate();
+                switch (match.get()) {
+                case PathRoutes.Malformed m -> throw new InvocationFailure(PlatformError.MALFORMED_TARGET, m.detail());
+                case PathRoutes.Poll poll -> {
+                    allow(Method.GET, "GET");
+                    StatusPoll.answer(this, ctx.asyncResults(), poll.requestId(), caller.key().id(),
+                            responseStartTimeout());
+                    return;
+                }
+                case PathRoutes.Invoke invoke -> {
+                    allow(Method.POST, "POST");
+                    pexec = true;
+                    parsed = invoke.target();
+                }
+                }
+            }
         }
-        caller = authenticate();
+        if (!pathRoute) { // a path route authenticated above
+            caller = authenticate();
+        }
         if (parsed instanceof RouteFailure failure) {
             throw routeFailure(failure);
         }
@@ -192,6 +241,7 @@ final class Exchange {
             throw routeFailure(failure);
         }
         route = (Route) result;
+        functionId = route.function().id();
         Duration responseStart = responseStartTimeout();
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > ctx.settings().maxBodyBytes()) {
@@ -201,17 +251,72 @@ final class Exchange {
         boolean hasBody = declared.isPresent() ? declared.getAsLong() > 0 : req.content().hasEntity();
         admitBy = min(start.plus(responseStart), deadline);
         admit(hasBody);
-        UpstreamStart started = new Upstream(this, responseStart, declared, hasBody).start();
+        UpstreamStart started;
+        try {
+            started = new Upstream(this, responseStart, declared, hasBody, mayAnswerAsync()).start();
+        } catch (StillRunning running) {
+            goAsync(running, responseStart);
+            return;
+        }
+        firstByte = Duration.between(start, ctx.clock().instant());
         LegResult leg = new ResponseLeg(this, started).relay();
         status = leg.status();
         outcome = leg.outcome();
         bytesOut = leg.bytes();
         if (leg.outcome() == InvocationRecord.Outcome.UPSTREAM_FAILED || leg.status() == 502) {
-            lease.report(Lease.Result.FAILURE);
+            reportFailure();
         } else {
             lease.report(Lease.Result.SUCCESS);
         }
         leg.abort().ifPresent(this::abortClient);
+    }
+
+    /** Answers 405 (with {@code Allow}) unless the request uses the route's method. */
+    private void allow(Method method, String allowed) {
+        if (req.prologue().method() != method) {
+            res.header(HeaderNames.ALLOW, allowed);
+            throw new InvocationFailure(PlatformError.METHOD_NOT_ALLOWED,
+                    "This route takes " + allowed + " requests only.");
+        }
+    }
+
+    /**
+     * Whether the container's silence past the poll time becomes a 202 instead of a 504: always on pexec routes,
+     * on the Host route only when the client asks with {@code Prefer: respond-async} (RFC 7240). A Host-route
+     * client that did not ask would not know to poll.
+     */
+    private boolean mayAnswerAsync() {
+        if (pexec) {
+            return true;
+        }
+        for (String prefer : req.headers().all(PREFER, java.util.List::of)) {
+            for (String token : prefer.split(",")) {
+                if (token.trim().toLowerCase(java.util.Locale.ROOT).startsWith("respond-async")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The container is still working after the poll time: the invocation goes on in the background with the lease
+     * and the connection, and the client gets 202 with the request id to poll.
+     */
+    private void goAsync(StillRunning running, Duration poll) {
+        upstream = null;
+        AsyncResults results = ctx.asyncResults();
+        long max = ctx.settings().maxResponseSize().orElse(Long.MAX_VALUE);
+        AsyncInvocation inv = new AsyncInvocation(id, caller.key().id(), lease, running, deadline, head, ctx,
+                results.newBody(id, Math.min(max, results.settings().maxResultSize())),
+                ctx.clock().instant().plus(results.settings().unpolledAfter(poll)));
+        lease = null; // the invocation releases it when it ends
+        if (!results.add(inv)) {
+            inv.cancel();
+            throw new InvocationFailure(PlatformError.SHUTTING_DOWN, "The gateway is shutting down; retry the request.");
+        }
+        inv.start();
+        StatusPoll.inProgress(this, id, running.reader().progress());
     }
 
     /**
@@ -221,10 +326,16 @@ final class Exchange {
      */
     private void admit(boolean hasBody) {
         queueBodyUnread = hasBody;
+        long asked = System.nanoTime();
         try {
             lease = ctx.dispatcher().acquire(route, admitBy, cancel, Set.of());
             versionId = lease.version().id();
+            instance = lease.instance();
+            queueWait = lease.queueWait();
         } catch (DispatchException e) {
+            if (e.kind() == DispatchException.Kind.QUEUE_TIMEOUT || e.kind() == DispatchException.Kind.CANCELLED) {
+                queueWait = Duration.ofNanos(System.nanoTime() - asked);
+            }
             throw refused(e, false);
         } finally {
             endQueueWatch();
@@ -252,7 +363,8 @@ final class Exchange {
      * @return whether a new lease is held
      */
     boolean retryElsewhere(int failures) {
-        lease.report(Lease.Result.FAILURE);
+        reportFailure();
+        UUID failedVersion = lease.version().id();
         tried.add(lease.instance());
         lease.close();
         lease = null;
@@ -262,6 +374,8 @@ final class Exchange {
         try {
             lease = ctx.dispatcher().retry(route, admitBy, cancel, tried);
             versionId = lease.version().id();
+            instance = lease.instance();
+            ctx.listener().retried(route.function().id(), failedVersion);
             return true;
         } catch (DispatchException e) {
             if (e.kind() == DispatchException.Kind.NO_INSTANCE) {
@@ -357,7 +471,9 @@ final class Exchange {
     private Duration responseStartTimeout() {
         Optional<String> poll = header(POLL_SECONDS);
         if (poll.isEmpty()) {
-            return ctx.settings().responseStartTimeout();
+            Duration configured = ctx.settings().responseStartTimeout();
+            // a 202 would turn an event stream into one buffered answer: streams get longer to start
+            return pexec && wantsEventStream() && configured.compareTo(SSE_POLL) < 0 ? SSE_POLL : configured;
         }
         try {
             int seconds = Integer.parseInt(poll.get().trim());
@@ -371,9 +487,22 @@ final class Exchange {
                 "NVCF-POLL-SECONDS must be an integer from 1 to " + InvocationSettings.MAX_POLL_SECONDS + ".");
     }
 
+    private boolean wantsEventStream() {
+        return header("accept").map(a -> a.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream"))
+                .orElse(false);
+    }
+
     /** Adds the headers every response carries, platform error or not. */
     void stamp(int code) {
-        res.header(HeaderNames.create("nvcf-reqid"), id.toString());
+        stamp(code, answerId);
+    }
+
+    /** {@link #stamp(int)} naming another request (a poll answers for the request it polled). */
+    void stamp(int code, UUID requestId) {
+        if (pathRoute) {
+            PathRoutes.cors(req, res);
+        }
+        res.header(HeaderNames.create("nvcf-reqid"), requestId.toString());
         res.header(HeaderNames.create("nvcf-status"), nvcfStatus(code));
         res.header(HeaderNames.create("Access-Control-Expose-Headers"), "nvcf-reqid");
         if (closeConnection || ctx.draining()) {
@@ -407,10 +536,33 @@ final class Exchange {
                     Long.toString(Math.max(1, ctx.dispatcher().settings().retryAfter().toSeconds())));
         }
         try {
-            Problems.send(res, kind, detail, id, head);
+            Problems.send(res, kind, detail, answerId, trace.traceId(), head);
         } catch (UncheckedIOException e) {
             outcome = InvocationRecord.Outcome.CLIENT_GONE;
         }
+    }
+
+    /** Answers a platform error for another request: a polled request's failure. */
+    void answerAs(UUID requestId, PlatformError kind, String detail) {
+        answerId = requestId;
+        answer(kind, detail);
+    }
+
+    /** A poll concerned this function's request (for the record). */
+    void polled(UUID function, UUID version) {
+        functionId = function;
+        versionId = version;
+    }
+
+    /** The answer was sent by a helper (202, or a delivered result). */
+    void answered(int code, long bytes) {
+        status = code;
+        bytesOut = bytes;
+    }
+
+    /** Whether the request came on a pexec path route. */
+    boolean pexec() {
+        return pexec;
     }
 
     void log(String message) {
@@ -433,14 +585,66 @@ final class Exchange {
 
     private void report() {
         try {
-            ctx.listener().completed(new InvocationRecord(id, req.prologue().method().text(),
-                    route == null ? Optional.empty() : Optional.of(route.function().id()),
-                    Optional.ofNullable(versionId),
+            long bytesIn = smallBodyBytes + (bodyPump == null ? 0 : bodyPump.bytesSent());
+            ctx.listener().completed(new InvocationRecord(id, trace.record(), start, req.prologue().method().text(),
+                    req.prologue().uriPath().rawPath(),
+                    Optional.ofNullable(functionId),
+                    Optional.ofNullable(versionId), Optional.ofNullable(instance),
                     status, Optional.ofNullable(error), outcome,
-                    Duration.between(start, ctx.clock().instant()), bytesOut));
+                    Duration.between(start, ctx.clock().instant()), Optional.ofNullable(queueWait),
+                    Optional.ofNullable(connected), Optional.ofNullable(firstByte), bytesIn, bytesOut,
+                    clientAddress == null ? "" : clientAddress, header("user-agent").orElse("")));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "invocation listener failed", e);
         }
+    }
+
+    /**
+     * Reports a failure of the leased instance to the dispatcher, and to the listener when that report ejected
+     * the instance (it was not ejected before, and is now).
+     */
+    private void reportFailure() {
+        boolean before = ejected();
+        lease.report(Lease.Result.FAILURE);
+        if (!before && ejected()) {
+            ctx.listener().ejected(lease.function().id(), lease.version().id(), lease.instance());
+        }
+    }
+
+    private boolean ejected() {
+        return ctx.dispatcher().load(lease.version().id(), lease.instance())
+                .flatMap(l -> l.ejectedUntil()).isPresent();
+    }
+
+    /** The request leg failed on the leased instance (told to the listener; the caller acts on it). */
+    void upstreamFailed(UpstreamFailure failure) {
+        ctx.listener().upstreamFailed(lease.function().id(), lease.version().id(), failure);
+    }
+
+    /** A connection to the leased instance is had (for the record's connect phase). */
+    void connected() {
+        connected = Duration.between(start, ctx.clock().instant());
+    }
+
+    /** A reused connection turned out closed: the request goes again on a fresh one to the same instance. */
+    void retriedFresh() {
+        ctx.listener().retried(lease.function().id(), lease.version().id());
+    }
+
+    /**
+     * What of the request body goes upstream: a small body sent whole, or a pump streaming it (may be null).
+     */
+    void requestBody(long smallBytes, RequestBodyPump pump) {
+        smallBodyBytes = smallBytes;
+        bodyPump = pump;
+    }
+
+    TraceContext trace() {
+        return trace;
+    }
+
+    Instant start() {
+        return start;
     }
 
     private static Instant min(Instant a, Instant b) {

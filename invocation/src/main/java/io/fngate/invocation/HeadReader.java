@@ -20,12 +20,21 @@ final class HeadReader {
     private byte[] buf = new byte[512];
     private int len;
     private boolean started;
+    /** The last {@code NVCF-PERCENT-COMPLETE} an interim (1xx) response carried; read by other threads. */
+    private volatile String progress;
 
     /**
      * @return whether any byte of a response has arrived (the upstream has begun answering)
      */
     boolean started() {
         return started;
+    }
+
+    /**
+     * @return the progress a container last reported on an interim response ({@code NVCF-PERCENT-COMPLETE})
+     */
+    java.util.Optional<String> progress() {
+        return java.util.Optional.ofNullable(progress);
     }
 
     /**
@@ -53,6 +62,9 @@ final class HeadReader {
                 ResponseHead head = parse(new String(buf, 0, len, StandardCharsets.ISO_8859_1));
                 len = 0;
                 if (head.status() >= 100 && head.status() < 200 && head.status() != 101) {
+                    // interim answers are not relayed; a progress report on one is kept for 202s
+                    head.values("nvcf-percent-complete").stream().filter(HeaderPolicy::safeValue)
+                            .reduce((first, last) -> last).ifPresent(p -> progress = p);
                     continue;
                 }
                 return head;

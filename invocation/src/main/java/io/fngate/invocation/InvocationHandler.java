@@ -27,6 +27,7 @@ public final class InvocationHandler implements Handler, AutoCloseable {
     private final Clock clock;
     private final UpstreamPool pool;
     private final ClientWatcher watcher;
+    private final AsyncResults asyncResults;
     private final java.util.Set<Exchange> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
 
@@ -40,6 +41,7 @@ public final class InvocationHandler implements Handler, AutoCloseable {
         this.clock = b.clock;
         this.pool = new UpstreamPool(settings.connectTimeout(), settings.upstreamIdleTimeout(),
                 settings.maxIdlePerInstance(), settings.maxConnectionsPerInstance(), settings.upstreamTls());
+        this.asyncResults = new AsyncResults(settings.async(), clock);
     }
 
     /**
@@ -95,7 +97,22 @@ public final class InvocationHandler implements Handler, AutoCloseable {
             e.abortForShutdown();
             n++;
         }
-        return n;
+        // invocations answered 202 are cancelled too: their results would not survive the restart anyway
+        return n + asyncResults.abortAll();
+    }
+
+    /**
+     * @return invocations answered 202 whose result was not delivered yet (running, or finished and unpolled)
+     */
+    public int pendingResults() {
+        return asyncResults.size();
+    }
+
+    /**
+     * @return bytes of such results' bodies held in memory now (larger ones are in files)
+     */
+    public long pendingResultBytesInMemory() {
+        return asyncResults.memoryInUse();
     }
 
     /**
@@ -106,11 +123,19 @@ public final class InvocationHandler implements Handler, AutoCloseable {
     }
 
     /**
+     * @return idle keep-alive upstream connections now (a part of {@link #openUpstreamConnections()})
+     */
+    public int idleUpstreamConnections() {
+        return pool.idleConnections();
+    }
+
+    /**
      * Closes idle upstream connections and stops watching clients; in-flight exchanges finish on their own. The
      * dispatcher stays its creator's to close.
      */
     @Override
     public void close() {
+        asyncResults.close();
         watcher.close();
         pool.close();
     }
@@ -141,6 +166,10 @@ public final class InvocationHandler implements Handler, AutoCloseable {
 
     Clock clock() {
         return clock;
+    }
+
+    AsyncResults asyncResults() {
+        return asyncResults;
     }
 
     UpstreamPool pool() {

@@ -22,6 +22,9 @@ import java.util.Objects;
  *                                  long is cut: the client's response is aborted
  * @param trustedProxies            proxies in front whose forwarding headers are extended, not replaced
  * @param upstreamTls               whom to trust for instances reached over {@code https://}
+ * @param async                     how results of invocations answered 202 are held until polled
+ * @param maxResponseSize           told to containers as {@code NVCF-MAX-RESPONSE-SIZE-BYTES} when set; also
+ *                                  caps a held asynchronous result
  */
 public record InvocationSettings(Duration responseStartTimeout,
                                  Duration requestTimeout,
@@ -35,7 +38,9 @@ public record InvocationSettings(Duration responseStartTimeout,
                                  Duration requestBodyTimeout,
                                  Duration responseIdleTimeout,
                                  TrustedProxies trustedProxies,
-                                 UpstreamTls upstreamTls) {
+                                 UpstreamTls upstreamTls,
+                                 AsyncSettings async,
+                                 java.util.OptionalLong maxResponseSize) {
 
     /** Largest {@code NVCF-POLL-SECONDS} accepted. */
     public static final int MAX_POLL_SECONDS = 3600;
@@ -54,6 +59,12 @@ public record InvocationSettings(Duration responseStartTimeout,
         positive(responseIdleTimeout, "response-idle-timeout");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
         Objects.requireNonNull(upstreamTls, "upstreamTls");
+        Objects.requireNonNull(async, "async");
+        Objects.requireNonNull(maxResponseSize, "maxResponseSize");
+        if (maxResponseSize.isPresent() && maxResponseSize.getAsLong() < 1) {
+            throw new IllegalArgumentException("max-response-size: " + maxResponseSize.getAsLong()
+                    + " (expected: >= 1)");
+        }
         if (maxBodyBytes < 0) {
             throw new IllegalArgumentException("max-body-size: " + maxBodyBytes + " (expected: >= 0)");
         }
@@ -84,6 +95,16 @@ public record InvocationSettings(Duration responseStartTimeout,
         return new Builder();
     }
 
+    /**
+     * @param other how results answered 202 are held
+     * @return these settings with {@code other} in place of {@link #async()}
+     */
+    public InvocationSettings withAsync(AsyncSettings other) {
+        return new InvocationSettings(responseStartTimeout, requestTimeout, maxBodyBytes, connectTimeout,
+                upstreamIdleTimeout, maxIdlePerInstance, maxConnectionsPerInstance, sseKeepAlive, clientWriteTimeout,
+                requestBodyTimeout, responseIdleTimeout, trustedProxies, upstreamTls, other, maxResponseSize);
+    }
+
     private static void positive(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isNegative() || d.isZero()) {
@@ -108,8 +129,28 @@ public record InvocationSettings(Duration responseStartTimeout,
         private Duration responseIdleTimeout = Duration.ofMinutes(5);
         private TrustedProxies trustedProxies = TrustedProxies.none();
         private UpstreamTls upstreamTls;
+        private AsyncSettings async = AsyncSettings.defaults();
+        private java.util.OptionalLong maxResponseSize = java.util.OptionalLong.empty();
 
         private Builder() {
+        }
+
+        /**
+         * @param v how results of invocations answered 202 are held
+         * @return this
+         */
+        public Builder async(AsyncSettings v) {
+            async = v;
+            return this;
+        }
+
+        /**
+         * @param v the largest response a container should send (told to it; caps held results)
+         * @return this
+         */
+        public Builder maxResponseSize(long v) {
+            maxResponseSize = java.util.OptionalLong.of(v);
+            return this;
         }
 
         /** @param v see {@link InvocationSettings#upstreamTls()} @return this */
@@ -198,7 +239,7 @@ public record InvocationSettings(Duration responseStartTimeout,
             return new InvocationSettings(responseStartTimeout, requestTimeout, maxBodyBytes, connectTimeout,
                     upstreamIdleTimeout, maxIdlePerInstance, maxConnectionsPerInstance, sseKeepAlive,
                     clientWriteTimeout, requestBodyTimeout, responseIdleTimeout, trustedProxies,
-                    upstreamTls == null ? UpstreamTls.systemDefault() : upstreamTls);
+                    upstreamTls == null ? UpstreamTls.systemDefault() : upstreamTls, async, maxResponseSize);
         }
     }
 }

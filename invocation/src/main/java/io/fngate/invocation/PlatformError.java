@@ -17,6 +17,10 @@ public enum PlatformError {
     FUNCTION_NOT_FOUND(404, "function-not-found", "Function not found"),
     /** The function exists but has no such version. */
     VERSION_NOT_FOUND(404, "version-not-found", "Function version not found"),
+    /** A pexec or status route was called with a method it does not serve (answered with {@code Allow}). */
+    METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+    /** A polled request id is unknown to the gateway, was already delivered, or expired unpolled. */
+    REQUEST_NOT_FOUND(404, "request-not-found", "Request not found"),
     /** The client stopped sending its request body for longer than the request-body timeout. */
     REQUEST_BODY_TIMEOUT(408, "request-body-timeout", "Request body not received in time"),
     /** The request body broke its own framing (a bad chunk): the client's fault; the connection is closed. */
@@ -37,6 +41,8 @@ public enum PlatformError {
     UPSTREAM_UNREACHABLE(502, "upstream-unreachable", "Function instance unreachable"),
     /** The instance sent something that is not an HTTP/1.1 response. */
     UPSTREAM_PROTOCOL(502, "upstream-protocol-error", "Invalid response from function instance"),
+    /** An asynchronous result grew past {@code invocation.async.max-result-size}; it was dropped. */
+    RESULT_TOO_LARGE(502, "result-too-large", "Function result too large"),
     /** No response headers within the response-start timeout (or before the request deadline). */
     UPSTREAM_TIMEOUT(504, "upstream-timeout", "Function did not respond in time"),
     /** Anything unexpected; the client never sees internals. */

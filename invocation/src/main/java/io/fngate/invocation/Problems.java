@@ -15,19 +15,20 @@ final class Problems {
     private Problems() {
     }
 
-    static byte[] body(PlatformError error, String detail, UUID requestId) {
+    static byte[] body(PlatformError error, String detail, UUID requestId, String traceId) {
         // the same writer as the edge's own answers: one problem shape for every platform error
-        return new ProblemDetails(error.status(), error.label(), error.title(), detail, requestId).toBytes();
+        return new ProblemDetails(error.status(), error.label(), error.title(), detail, requestId).toBytes(traceId);
     }
 
     /**
      * Sends the problem unless the response was already started (then nothing can be said to the client).
      */
-    static void send(ServerResponse res, PlatformError error, String detail, UUID requestId, boolean head) {
+    static void send(ServerResponse res, PlatformError error, String detail, UUID requestId, String traceId,
+                     boolean head) {
         if (res.isSent()) {
             return;
         }
-        byte[] body = body(error, detail, requestId);
+        byte[] body = body(error, detail, requestId, traceId);
         res.status(Status.create(error.status()));
         res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");

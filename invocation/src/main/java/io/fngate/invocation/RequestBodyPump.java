@@ -32,6 +32,8 @@ final class RequestBodyPump implements Runnable, BodyReader {
     private volatile Instant finishedAt;
     /** {@link System#nanoTime()} when a read of the client's body began; 0 while not reading. */
     private volatile long readingSince;
+    /** Body bytes written upstream so far (observability). */
+    private volatile long sent;
     private Thread thread;
 
     private RequestBodyPump(InputStream from, UpstreamConnection connection, UpstreamPool pool, OptionalLong declared,
@@ -85,6 +87,7 @@ final class RequestBodyPump implements Runnable, BodyReader {
                 }
                 upstream.write(buf, 0, n);
                 upstream.flush();
+                sent = total;
             }
             if (chunked) {
                 ((ChunkedOutputStream) upstream).finish();
@@ -122,6 +125,11 @@ final class RequestBodyPump implements Runnable, BodyReader {
             finish(State.TIMED_OUT);
             pool.abort(connection);
         }
+    }
+
+    /** Body bytes written upstream so far. */
+    long bytesSent() {
+        return sent;
     }
 
     State state() {

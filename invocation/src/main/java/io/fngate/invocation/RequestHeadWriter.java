@@ -34,16 +34,24 @@ final class RequestHeadWriter {
      * @param clientAddress  the client's address (X-Forwarded-For)
      * @param declaredLength the client's Content-Length, when it sent one
      * @param chunked        whether the body goes upstream chunked (a body of unknown length)
+     * @param trace          the request's trace: the container gets the gateway's span as its parent
+     * @param pexec          a pexec route: the target is the version's inferenceUrl, JSON unless said otherwise
+     * @param pollTime       how long the container has to start its response ({@code nvcf-poll-seconds})
+     * @param maxResponse    the largest response wanted ({@code NVCF-MAX-RESPONSE-SIZE-BYTES}), when configured
      */
     static byte[] write(ServerRequest req, Lease lease, UUID requestId, String clientAddress, TrustedProxies trusted,
-                        OptionalLong declaredLength, boolean chunked) {
+                        OptionalLong declaredLength, boolean chunked, TraceContext trace, boolean pexec,
+                        java.time.Duration pollTime, OptionalLong maxResponse) {
         StringBuilder b = new StringBuilder(512);
-        b.append(req.prologue().method().text()).append(' ').append(target(req.prologue())).append(" HTTP/1.1\r\n");
+        // pexec: the client's path names the function, the container serves its inferenceUrl (no client query)
+        String target = pexec ? lease.version().inferenceUrl() : target(req.prologue());
+        b.append(req.prologue().method().text()).append(' ').append(target).append(" HTTP/1.1\r\n");
         line(b, "Host", lease.instance().authority());
         Set<String> listed = HeaderPolicy.connectionListed(req.headers().all(HeaderNames.CONNECTION, List::of));
         for (Header h : req.headers()) {
             String lower = HeaderPolicy.lower(h);
-            if (HeaderPolicy.forwardRequestHeader(lower, listed)) {
+            if (HeaderPolicy.forwardRequestHeader(lower, listed) && !lower.equals("traceparent")
+                    && (trace.continued() || !lower.equals("tracestate"))) {
                 for (String value : h.allValues()) {
                     if (HeaderPolicy.safeValue(value)) {
                         line(b, h.name(), value);
@@ -56,6 +64,15 @@ final class RequestHeadWriter {
         line(b, "NVCF-FUNCTION-VERSION-ID", lease.version().id().toString());
         if (HeaderPolicy.safeValue(lease.function().name())) {
             line(b, "NVCF-FUNCTION-NAME", lease.function().name());
+        }
+        line(b, "traceparent", trace.childHeader());
+        // the worker's headers (a client's nvcf-* headers were dropped above)
+        line(b, "NVCF-POLL-SECONDS", Long.toString(Math.max(1, pollTime.toSeconds())));
+        if (maxResponse.isPresent()) {
+            line(b, "NVCF-MAX-RESPONSE-SIZE-BYTES", Long.toString(maxResponse.getAsLong()));
+        }
+        if (pexec && !req.headers().contains(HeaderNames.CONTENT_TYPE)) {
+            line(b, "Content-Type", "application/json");
         }
         forwarding(b, req, clientAddress, trusted);
         if (declaredLength.isPresent()) {

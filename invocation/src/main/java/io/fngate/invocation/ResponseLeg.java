@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 import io.fngate.streaming.BodyRelay;
+import io.fngate.streaming.RelayObserver;
 import io.fngate.streaming.RelayResult;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -36,6 +37,8 @@ final class ResponseLeg {
     private final int code;
     /** The connection went back to the pool, or was closed on purpose. */
     private boolean settled;
+    /** Sees the body for observability (token usage, event timing). */
+    private RelayObserver observer = RelayObserver.NONE;
 
     ResponseLeg(Exchange ex, UpstreamStart start) {
         this.ex = ex;
@@ -67,6 +70,7 @@ final class ResponseLeg {
         if (code == 101) {
             pool.abort(conn);
             Upstream.stop(pump);
+            ex.upstreamFailed(UpstreamFailure.PROTOCOL);
             throw new InvocationFailure(PlatformError.UPSTREAM_PROTOCOL,
                     "The function switched protocols, which is not supported.");
         }
@@ -77,6 +81,7 @@ final class ResponseLeg {
         } catch (IllegalArgumentException e) {
             pool.abort(conn);
             Upstream.stop(pump);
+            ex.upstreamFailed(UpstreamFailure.PROTOCOL);
             throw new InvocationFailure(PlatformError.UPSTREAM_PROTOCOL,
                     "The function instance sent an invalid Content-Length.");
         }
@@ -108,6 +113,8 @@ final class ResponseLeg {
             }
             return finishWithoutBody(reusable);
         }
+        observer = ctx.listener().responseStarted(new ResponseStart(ex.id(), ex.lease().function().id(),
+                ex.lease().version().id(), ex.lease().version().functionType(), code, sse, ex.start()));
         InputStream body;
         if (head.hasTransferEncoding()) {
             if (head.chunked()) {
@@ -158,6 +165,8 @@ final class ResponseLeg {
             pool.abort(conn);
             Upstream.stop(pump);
             ex.res().headers().clear();
+            observer.ended(RelayResult.Outcome.UPSTREAM_FAILED);
+            ex.upstreamFailed(e instanceof SocketTimeoutException ? UpstreamFailure.TIMEOUT : UpstreamFailure.RESET);
             throw new InvocationFailure(e instanceof SocketTimeoutException ? PlatformError.UPSTREAM_TIMEOUT
                     : PlatformError.UPSTREAM_UNREACHABLE, "The function instance failed while sending its response.");
         }
@@ -165,9 +174,12 @@ final class ResponseLeg {
         try {
             ex.res().send(body);
             result = LegResult.ended(InvocationRecord.Outcome.COMPLETED, code, length);
+            observer.relayed(body, 0, length);
+            observer.ended(RelayResult.Outcome.COMPLETED);
         } catch (UncheckedIOException e) {
             result = LegResult.ended(InvocationRecord.Outcome.CLIENT_GONE, code, 0);
             reusable = false;
+            observer.ended(RelayResult.Outcome.CLIENT_GONE);
         }
         release(reusable);
         return result;
@@ -199,6 +211,7 @@ final class ResponseLeg {
             } catch (UncheckedIOException e) {
                 pool.abort(conn);
                 Upstream.stop(pump);
+                observer.ended(RelayResult.Outcome.CLIENT_GONE);
                 return LegResult.ended(InvocationRecord.Outcome.CLIENT_GONE, code, 0);
             }
             result = BodyRelay.builder()
@@ -209,6 +222,7 @@ final class ResponseLeg {
                     .idleTimeout(ctx.settings().responseIdleTimeout())
                     .readTimeout(conn::readTimeout)
                     .bufferSize(bufferSize)
+                    .observer(observer)
                     .build()
                     .relay(body, out);
         } finally {
@@ -219,13 +233,18 @@ final class ResponseLeg {
         RelayResult.Outcome outcome = watch != null && watch.gone() ? RelayResult.Outcome.CLIENT_GONE
                 : result.outcome();
         long bytes = result.bytes();
+        if (outcome != RelayResult.Outcome.COMPLETED) {
+            observer.ended(outcome);
+        }
         switch (outcome) {
         case COMPLETED -> {
             if (!closeQuietly(out)) {
                 pool.abort(conn);
                 Upstream.stop(pump);
+                observer.ended(RelayResult.Outcome.CLIENT_GONE);
                 return LegResult.ended(InvocationRecord.Outcome.CLIENT_GONE, code, bytes);
             }
+            observer.ended(RelayResult.Outcome.COMPLETED);
             release(reusable);
             return LegResult.ended(InvocationRecord.Outcome.COMPLETED, code, bytes);
         }
@@ -247,12 +266,14 @@ final class ResponseLeg {
         case UPSTREAM_FAILED -> {
             pool.abort(conn);
             Upstream.stop(pump);
+            ex.upstreamFailed(UpstreamFailure.RESET);
             return LegResult.aborted(InvocationRecord.Outcome.UPSTREAM_FAILED, code, bytes,
                     "upstream failed inside a response body");
         }
         case UPSTREAM_STALLED -> {
             pool.abort(conn);
             Upstream.stop(pump);
+            ex.upstreamFailed(UpstreamFailure.TIMEOUT);
             return LegResult.aborted(InvocationRecord.Outcome.UPSTREAM_FAILED, code, bytes,
                     "the function sent nothing for " + ctx.settings().responseIdleTimeout().toSeconds()
                             + " s inside a response body");
@@ -288,7 +309,7 @@ final class ResponseLeg {
         }
     }
 
-    private static String reasonFor(int code) {
+    static String reasonFor(int code) {
         try {
             return Status.create(code).reasonPhrase();
         } catch (RuntimeException e) {

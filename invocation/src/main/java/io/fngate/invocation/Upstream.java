@@ -27,10 +27,13 @@ final class Upstream {
     private final Duration responseStart;
     private final OptionalLong declared;
     private final boolean hasBody;
+    /** Whether a container still silent at the poll time hands the request over ({@link StillRunning}). */
+    private final boolean async;
     /** A small body of known length, read before sending so it can be sent again; null when streamed. */
     private byte[] replayable;
 
-    Upstream(Exchange ex, Duration responseStart, OptionalLong declared, boolean hasBody) {
+    Upstream(Exchange ex, Duration responseStart, OptionalLong declared, boolean hasBody, boolean async) {
+        this.async = async;
         this.ex = ex;
         this.ctx = ex.ctx();
         this.pool = ctx.pool();
@@ -64,6 +67,8 @@ final class Upstream {
                     throw new InvocationFailure(PlatformError.OVERLOADED,
                             "The gateway is out of connections; retry later.");
                 }
+                ex.upstreamFailed(e instanceof SocketTimeoutException ? UpstreamFailure.TIMEOUT
+                        : UpstreamFailure.REFUSED);
                 // nothing was sent: another instance may take the request
                 if (ex.retryElsewhere(++connectFailures)) {
                     continue;
@@ -72,12 +77,14 @@ final class Upstream {
                         "Could not connect to an instance of the function.");
             }
             ex.upstream(conn);
+            ex.connected();
             RequestBodyPump pump = null;
             HeadReader reader = new HeadReader();
             try {
                 try {
                     conn.out().write(RequestHeadWriter.write(ex.req(), ex.lease(), ex.id(), ex.clientAddress(),
-                            ctx.settings().trustedProxies(), declared, hasBody && declared.isEmpty()));
+                            ctx.settings().trustedProxies(), declared, hasBody && declared.isEmpty(), ex.trace(),
+                            ex.pexec(), responseStart, ctx.settings().maxResponseSize()));
                     if (replayable != null) {
                         conn.out().write(replayable);
                     }
@@ -88,15 +95,18 @@ final class Upstream {
                                 conn, pool, declared, ctx.settings().maxBodyBytes(), ctx.clock());
                         ctx.watcher().watchBody(pump);
                     }
+                    ex.requestBody(replayable == null ? 0 : replayable.length, pump);
                     return new UpstreamStart(awaitHead(conn, reader, pump, sentAt), conn, pump);
                 } catch (SocketTimeoutException e) {
                     pool.abort(conn);
                     stop(pump);
+                    ex.upstreamFailed(UpstreamFailure.TIMEOUT);
                     throw new InvocationFailure(PlatformError.UPSTREAM_TIMEOUT,
                             "The function did not start its response in time.");
                 } catch (UpstreamProtocolException e) {
                     pool.abort(conn);
                     stop(pump);
+                    ex.upstreamFailed(UpstreamFailure.PROTOCOL);
                     throw new InvocationFailure(PlatformError.UPSTREAM_PROTOCOL,
                             "The function instance sent an invalid HTTP response.");
                 } catch (IOException e) {
@@ -121,15 +131,18 @@ final class Upstream {
                     if (pump != null && pump.state() == RequestBodyPump.State.CLIENT_GONE) {
                         throw new ClientGone("client went away while sending its request body");
                     }
+                    ex.upstreamFailed(UpstreamFailure.RESET);
                     if (!staleRetried && conn.reused() && pump == null && !reader.started()) {
                         staleRetried = true;
+                        ex.retriedFresh();
                         continue; // the container closed an idle keep-alive connection as we reused it
                     }
                     throw new InvocationFailure(PlatformError.UPSTREAM_UNREACHABLE,
                             "The function instance closed the connection before responding.");
                 }
-            } catch (InvocationFailure | ClientGone e) {
-                throw e; // the connection and the pump were dealt with where it was thrown
+            } catch (InvocationFailure | ClientGone | StillRunning e) {
+                // the connection and the pump were dealt with where it was thrown, or are handed over
+                throw e;
             } catch (RuntimeException e) {
                 pool.abort(conn);
                 stop(pump);
@@ -145,11 +158,16 @@ final class Upstream {
             boolean bodyRunning = pump != null && pump.finishedAt().isEmpty();
             Instant from = pump == null ? sentAt : pump.finishedAt().orElse(now);
             Instant limit = from.plus(responseStart);
+            boolean pollTime = true;
             if (limit.isAfter(ex.deadline())) {
                 limit = ex.deadline();
+                pollTime = false;
             }
             Duration left = Duration.between(now, limit);
             if (left.isNegative() || left.isZero()) {
+                if (async && pollTime) {
+                    throw new StillRunning(conn, reader, pump); // the whole request went; the container works on
+                }
                 throw new SocketTimeoutException("response start timeout");
             }
             conn.readTimeout(bodyRunning && left.compareTo(BODY_POLL) > 0 ? BODY_POLL : left);

@@ -157,6 +157,17 @@ final class UpstreamPool implements AutoCloseable {
     }
 
     /**
+     * @return idle keep-alive connections now (a part of {@link #openConnections()})
+     */
+    int idleConnections() {
+        int idle = 0;
+        for (PerInstance p : instances.values()) {
+            idle += p.idleCount.get();
+        }
+        return idle;
+    }
+
+    /**
      * @return instances the pool keeps an entry for (for tests: entries of gone instances are pruned)
      */
     int instancesTracked() {

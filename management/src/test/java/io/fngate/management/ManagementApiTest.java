@@ -68,6 +68,14 @@ class ManagementApiTest {
     }
 
     @Test
+    void llmIsAFunctionType() {
+        ApiServer.Reply created = api.call("POST", FN, "{\"name\":\"llm-1\",\"functionType\":\"LLM\"}");
+        assertEquals(200, created.status());
+        assertEquals("LLM", created.json().getJsonObject("function").getString("functionType"));
+        assertEquals(400, api.call("POST", FN, "{\"name\":\"llm-2\",\"functionType\":\"CHAT\"}").status());
+    }
+
+    @Test
     void everyRouteAnswersWithItsStatusAndShape() {
         ApiServer.Reply created = api.call("POST", FN, """
                 {"name":"echo-1","description":"an echo","tags":["demo"],"inferenceUrl":"/v1/echo",

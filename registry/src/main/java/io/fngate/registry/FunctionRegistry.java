@@ -30,12 +30,25 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
     private final RegistryCore core;
     private final RegistryStore store;
     private final HealthMonitor monitor;
+    private final java.util.Optional<Path> dataDirectory;
     private volatile InstanceLoad.Source load = InstanceLoad.Source.NONE;
 
-    private FunctionRegistry(RegistryCore core, RegistryStore store, HealthMonitor monitor) {
+    private FunctionRegistry(RegistryCore core, RegistryStore store, HealthMonitor monitor,
+                             java.util.Optional<Path> dataDirectory) {
         this.core = core;
         this.store = store;
         this.monitor = monitor;
+        this.dataDirectory = dataDirectory;
+    }
+
+    /**
+     * The data directory of the file store, which this process holds (locked) while the registry is open: other
+     * parts of the gateway may keep their own files under it.
+     *
+     * @return the directory, or empty when the store is not the file store
+     */
+    public java.util.Optional<Path> dataDirectory() {
+        return dataDirectory;
     }
 
     /**
@@ -342,6 +355,8 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
             HealthSettings health = HealthSettings.create(config.get("health"));
             List<FunctionSpec> configured = FunctionsConfig.parse(functions, clock.instant());
             RegistryStore opened = store != null ? store : openStore();
+            java.util.Optional<Path> directory = store == null && fileStore()
+                    ? java.util.Optional.of(storeDirectory().toAbsolutePath().normalize()) : java.util.Optional.empty();
             RegistryCore core;
             try {
                 core = new RegistryCore(opened, configured, clock, health, defaultConcurrency);
@@ -354,14 +369,21 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
             long stored = core.state().functions().values().stream().filter(f -> !f.readOnly()).count();
             LOG.info("registry: " + stored + " function(s) from " + opened + ", " + configured.size()
                     + " from the configuration");
-            return new FunctionRegistry(core, opened, monitor);
+            return new FunctionRegistry(core, opened, monitor, directory);
+        }
+
+        private boolean fileStore() {
+            return config.get("store").asString().orElse("file").equalsIgnoreCase("file");
+        }
+
+        private Path storeDirectory() {
+            return dataDir != null ? dataDir : Path.of(config.get("data-dir").asString().orElse("data"));
         }
 
         private RegistryStore openStore() {
             String kind = config.get("store").asString().orElse("file").toLowerCase(Locale.ROOT);
             return switch (kind) {
-                case "file" -> RegistryStore.directory(dataDir != null ? dataDir
-                        : Path.of(config.get("data-dir").asString().orElse("data")));
+                case "file" -> RegistryStore.directory(storeDirectory());
                 case "memory" -> RegistryStore.memory();
                 default -> throw new IllegalArgumentException(config.get("store").key() + ": " + kind
                         + " (expected: file or memory)");

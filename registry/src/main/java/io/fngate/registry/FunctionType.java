@@ -10,7 +10,7 @@ public enum FunctionType {
     DEFAULT,
     /** Long-lived streaming responses (Server-Sent Events and the like). */
     STREAMING,
-    /** A large language model server (NVCF's LLM functions; fngate routes them like any other). */
+    /** A large language model with OpenAI-style responses: token usage is counted from their {@code usage}. */
     LLM;
 
     /**

@@ -11,10 +11,14 @@ import io.fngate.auth.KeyStore;
 import io.fngate.edge.Edge;
 import io.fngate.edge.EdgeSettings;
 import io.fngate.invocation.InvocationHandler;
+import io.fngate.invocation.InvocationSettings;
 import io.fngate.invocation.InvocationListener;
 import io.fngate.management.ManagementApi;
 import io.fngate.observability.AccessLog;
 import io.fngate.observability.GatewayMetrics;
+import io.fngate.observability.ObservabilityListener;
+import io.fngate.observability.ObservabilitySettings;
+import io.fngate.tracing.OtlpTracing;
 import io.fngate.registry.FunctionRegistry;
 import io.fngate.registry.Registry;
 import io.fngate.routing.Dispatcher;
@@ -44,6 +48,8 @@ public final class Gateway implements AutoCloseable {
     private final InvocationHandler handler;
     private final Dispatcher dispatcher;
     private final Optional<FunctionRegistry> owned;
+    private final Optional<AccessLog> accessLog;
+    private final Optional<OtlpTracing> tracing;
     private final Duration grace;
     private final ApiKeys keys;
     private final Edge edge;
@@ -51,7 +57,8 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean stopped;
 
     private Gateway(GuardedServer publicSocket, GuardedServer admin, InvocationHandler handler, Dispatcher dispatcher,
-                    Optional<FunctionRegistry> owned, Duration grace, ApiKeys keys, Edge edge) {
+                    Optional<FunctionRegistry> owned, Optional<AccessLog> accessLog, Optional<OtlpTracing> tracing,
+                    Duration grace, ApiKeys keys, Edge edge) {
         this.keys = keys;
         this.edge = edge;
         this.publicSocket = publicSocket;
@@ -59,6 +66,8 @@ public final class Gateway implements AutoCloseable {
         this.handler = handler;
         this.dispatcher = dispatcher;
         this.owned = owned;
+        this.accessLog = accessLog;
+        this.tracing = tracing;
         this.grace = grace;
     }
 
@@ -118,19 +127,49 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Results answered 202 go under the registry's data directory unless {@code invocation.async.results-dir}
+     * says otherwise: that directory is this process's alone while it runs.
+     */
+    private static InvocationSettings withResultsDirectory(InvocationSettings settings, Registry registry) {
+        io.fngate.invocation.AsyncSettings async = settings.async();
+        if (async.resultsDirectory().isPresent() || !(registry instanceof FunctionRegistry managed)
+                || managed.dataDirectory().isEmpty()) {
+            return settings;
+        }
+        return settings.withAsync(new io.fngate.invocation.AsyncSettings(
+                Optional.of(managed.dataDirectory().get().resolve("results")), async.memoryBudget(),
+                async.spillThreshold(), async.maxResultSize(), async.unpolledTimeout()));
+    }
+
     private static Gateway start(Config root, Registry registry, Optional<FunctionRegistry> owned,
                                  java.util.Map<String, String> environment) {
         Objects.requireNonNull(registry, "registry");
         GatewaySettings settings = GatewaySettings.from(root);
         ApiKeys keys = ApiKeys.create(root, environment, registry instanceof FunctionRegistry managed
                 ? keyStore(managed.collection("keys")) : KeyStore.memory());
-        GatewayMetrics metrics = GatewayMetrics.create();
-        AccessLog accessLog = AccessLog.create();
-        InvocationListener listeners = record -> {
-            metrics.completed(record);
-            accessLog.completed(record);
-        };
+        ObservabilitySettings observability = ObservabilitySettings.create(root.get("observability"));
         Dispatcher dispatcher = Dispatcher.create(registry, settings.dispatch(), java.time.Clock.systemUTC());
+        GatewayMetrics metrics = GatewayMetrics.create(registry, dispatcher);
+        Optional<AccessLog> accessLog;
+        Optional<OtlpTracing> tracing;
+        try {
+            accessLog = observability.accessLog().kind() == ObservabilitySettings.Target.Kind.OFF ? Optional.empty()
+                    : Optional.of(AccessLog.create(observability.accessLog(), observability.accessLogQueue()));
+        } catch (RuntimeException e) {
+            dispatcher.close();
+            throw e;
+        }
+        try {
+            tracing = OtlpTracing.create(root.get("observability.tracing"));
+        } catch (RuntimeException e) {
+            dispatcher.close();
+            accessLog.ifPresent(AccessLog::close);
+            throw e;
+        }
+        InvocationListener listeners = ObservabilityListener.create(
+                observability.metrics() ? Optional.of(metrics) : Optional.empty(), accessLog,
+                tracing.map(t -> t));
         if (registry instanceof FunctionRegistry managed) {
             managed.instanceLoad(dispatcher);
         }
@@ -138,14 +177,19 @@ public final class Gateway implements AutoCloseable {
                 .router(Router.create(registry, settings.domains()))
                 .dispatcher(dispatcher)
                 .keys(keys)
-                .settings(settings.invocation())
+                .settings(withResultsDirectory(settings.invocation(), registry))
                 .listener(listeners)
                 .build();
+        metrics.gauge("fngate_async_results_pending", "Invocations answered 202 whose result was not delivered yet.",
+                handler::pendingResults);
+        metrics.gauge("fngate_async_result_memory_bytes", "Bytes of pending results' bodies held in memory.",
+                handler::pendingResultBytesInMemory);
         metrics.gauge("fngate_upstream_connections_open", "Upstream connections open (in use or idle).",
                 handler::openUpstreamConnections);
-        metrics.gauge("fngate_functions", "Registered functions.", () -> registry.functions().size());
-        metrics.gauge("fngate_requests_in_flight", "Requests holding an instance slot.", dispatcher::inFlight);
-        metrics.gauge("fngate_requests_queued", "Requests waiting for a free instance slot.", dispatcher::queued);
+        metrics.gauge("fngate_upstream_connections_idle", "Upstream keep-alive connections idle in the pool.",
+                handler::idleUpstreamConnections);
+        accessLog.ifPresent(log -> metrics.counter("fngate_access_log_dropped",
+                "Access-log lines dropped because the writer fell behind.", log::dropped));
         Optional<TlsFiles> publicTls = TlsFiles.create("public", root.get("server.tls"));
         Optional<TlsFiles> adminTls = TlsFiles.create("admin", root.get("admin.tls"));
         int plainPort = root.get("server.plain-port").asInt().orElse(-1);
@@ -184,6 +228,8 @@ public final class Gateway implements AutoCloseable {
             edge.close();
             handler.close();
             dispatcher.close();
+            accessLog.ifPresent(AccessLog::close);
+            tracing.ifPresent(OtlpTracing::close);
             throw e;
         }
         Gateway[] self = new Gateway[1];
@@ -219,10 +265,12 @@ public final class Gateway implements AutoCloseable {
             edge.close();
             handler.close();
             dispatcher.close();
+            accessLog.ifPresent(AccessLog::close);
+            tracing.ifPresent(OtlpTracing::close);
             throw e;
         }
-        Gateway gateway = new Gateway(publicSocket, admin, handler, dispatcher, owned, settings.shutdownGrace(),
-                keys, edge);
+        Gateway gateway = new Gateway(publicSocket, admin, handler, dispatcher, owned, accessLog, tracing,
+                settings.shutdownGrace(), keys, edge);
         self[0] = gateway;
         publicTls.ifPresent(t -> t.watch(tls -> publicSocket.server().reloadTls(tls)));
         adminTls.ifPresent(t -> t.watch(tls -> admin.server().reloadTls(tls)));
@@ -386,6 +434,8 @@ public final class Gateway implements AutoCloseable {
         edge.close();
         handler.close();
         dispatcher.close();
+        accessLog.ifPresent(AccessLog::close); // after the sockets: every finished request's line is written
+        tracing.ifPresent(OtlpTracing::close); // and every sampled request's span is sent
         owned.ifPresent(FunctionRegistry::close);
     }
 

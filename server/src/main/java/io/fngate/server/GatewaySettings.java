@@ -2,6 +2,7 @@ package io.fngate.server;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 
 import io.fngate.invocation.InvocationSettings;
@@ -71,7 +72,7 @@ record GatewaySettings(String host, String adminHost, int publicPort, int adminP
     private static InvocationSettings invocation(Config inv) {
         InvocationSettings d = InvocationSettings.defaults();
         try {
-            return InvocationSettings.builder()
+            InvocationSettings.Builder b = InvocationSettings.builder()
                     .responseStartTimeout(duration(inv.get("response-start-timeout"), d.responseStartTimeout()))
                     .requestTimeout(duration(inv.get("request-timeout"), d.requestTimeout()))
                     .maxBodyBytes(size(inv.get("max-body-size"), d.maxBodyBytes()))
@@ -87,13 +88,30 @@ record GatewaySettings(String host, String adminHost, int publicPort, int adminP
                     .trustedProxies(io.fngate.invocation.TrustedProxies.of(inv.get("trusted-proxies")
                             .asList(String.class).orElse(List.of())))
                     .upstreamTls(upstreamTls(inv))
-                    .build();
+                    .async(async(inv.get("async")));
+            if (inv.get("max-response-size").exists()) {
+                b.maxResponseSize(size(inv.get("max-response-size"), 0));
+            }
+            return b.build();
         } catch (io.helidon.config.ConfigException e) {
             throw new IllegalArgumentException(inv.key() + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw e.getMessage() != null && e.getMessage().startsWith(inv.key().toString()) ? e
                     : new IllegalArgumentException(inv.key() + "." + e.getMessage(), e);
         }
+    }
+
+    /** {@code invocation.async.*}; without a results-dir, the gateway picks one under the data directory. */
+    private static io.fngate.invocation.AsyncSettings async(Config node) {
+        io.fngate.invocation.AsyncSettings d = io.fngate.invocation.AsyncSettings.defaults();
+        return new io.fngate.invocation.AsyncSettings(
+                node.get("results-dir").asString().map(String::trim).filter(s -> !s.isEmpty())
+                        .map(java.nio.file.Path::of),
+                size(node.get("memory-budget"), d.memoryBudget()),
+                size(node.get("spill-threshold"), d.spillThreshold()),
+                size(node.get("max-result-size"), d.maxResultSize()),
+                node.get("unpolled-timeout").exists()
+                        ? Optional.of(duration(node.get("unpolled-timeout"), Duration.ZERO)) : Optional.empty());
     }
 
     private static DispatchSettings dispatch(Config node) {

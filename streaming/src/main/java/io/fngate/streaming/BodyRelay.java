@@ -38,6 +38,7 @@ public final class BodyRelay {
     private final boolean eventStream;
     private final int bufferSize;
     private final Consumer<Duration> readTimeout;
+    private final RelayObserver observer;
 
     private BodyRelay(Builder b) {
         this.clock = b.clock;
@@ -47,6 +48,7 @@ public final class BodyRelay {
         this.eventStream = b.eventStream;
         this.bufferSize = b.bufferSize;
         this.readTimeout = b.readTimeout;
+        this.observer = b.observer;
     }
 
     /**
@@ -104,6 +106,7 @@ public final class BodyRelay {
             try {
                 to.write(buf, 0, n);
                 bytes += n;
+                observer.relayed(buf, 0, n);
                 if (eventStream) {
                     boundary.accept(buf, 0, n);
                 }
@@ -144,6 +147,7 @@ public final class BodyRelay {
         private boolean eventStream;
         private int bufferSize = 16 * 1024;
         private Consumer<Duration> readTimeout = d -> { };
+        private RelayObserver observer = RelayObserver.NONE;
 
         private Builder() {
         }
@@ -219,6 +223,16 @@ public final class BodyRelay {
          */
         public Builder readTimeout(Consumer<Duration> readTimeout) {
             this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * @param observer sees every relayed chunk of the body (metrics); not told how the relay ended, the
+         *                 caller is
+         * @return this
+         */
+        public Builder observer(RelayObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

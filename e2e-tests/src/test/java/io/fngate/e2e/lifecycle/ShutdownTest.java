@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class ShutdownTest {
     static final UUID FN = UUID.fromString("c0ffee00-0d7b-4c55-9a1e-3b9b6f0c2d11");
-    private static final Pattern ACCESS = Pattern.compile("io\\.fngate\\.access (\\{.*\\})");
+    private static final Pattern ACCESS = Pattern.compile("(?m)^(\\{\"time\":.*\\})$");
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 

@@ -54,13 +54,21 @@ class UpstreamTlsTest {
         try (TlsFunction f = TlsFunction.start(dir.resolve("upstream.p12"))) {
             Map<String, String> c = config("https://localhost:" + f.port());
             c.put("invocation.upstream-tls.ca", pair.certificate().toString());
-            // checks every 100 ms, one failure takes the instance out: a check that does not speak TLS would
-            // leave no healthy instance within the loop below
+            // checks every 100 ms, three failures in a row take the instance out: a check that does not speak
+            // TLS would leave no healthy instance within the loop below, while one slow check on a loaded
+            // machine does not
             c.put("registry.health.interval", "100ms");
-            c.put("registry.health.unhealthy-threshold", "1");
+            c.put("registry.health.unhealthy-threshold", "3");
             c.put("functions.0.versions.0.health.uri", "/health");
             try (Gateway g = Gateway.start(Config.just(ConfigSources.create(c)))) {
                 HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                // a new instance takes requests once a first check over TLS passed (on a loaded machine the first
+                // handshakes are slow); a check that cannot speak TLS never lets it in
+                long ready = System.nanoTime() + 15_000_000_000L;
+                while (client.send(invoke(g, "/echo").build(), HttpResponse.BodyHandlers.discarding()).statusCode()
+                        != 200 && System.nanoTime() < ready) {
+                    Thread.sleep(50);
+                }
                 long until = System.nanoTime() + 1_500_000_000L;
                 int n = 0;
                 while (System.nanoTime() < until || n < 20) {
