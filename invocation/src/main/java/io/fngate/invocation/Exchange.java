@@ -116,6 +116,18 @@ final class Exchange {
     }
 
     void run() {
+        runOnce();
+        if (outcome == InvocationRecord.Outcome.CLIENT_GONE && !res.isSent()) {
+            // nobody is left to answer; ending without a response would make Helidon log a warning and try a 500
+            // on the dead connection: the connection (HTTP/1.x) or stream (HTTP/2) is dropped quietly instead
+            if (req.prologue().protocolVersion().startsWith("1")) {
+                throw new CloseConnectionException("request " + id + ": client gone");
+            }
+            throw new AbortClientException("client gone");
+        }
+    }
+
+    private void runOnce() {
         try {
             serve();
         } catch (InvocationFailure f) {
