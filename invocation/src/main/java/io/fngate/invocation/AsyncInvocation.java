@@ -133,14 +133,12 @@ final class AsyncInvocation {
     }
 
     private ResponseHead readHead() throws IOException {
-        while (true) {
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (left.isNegative() || left.isZero()) {
-                throw new SocketTimeoutException("request timeout");
-            }
-            conn.readTimeout(left);
-            return reader.read(conn.in());
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            throw new SocketTimeoutException("request timeout");
         }
+        conn.readTimeout(left); // the head reader resumes with what it had read before the 202
+        return reader.read(conn.in());
     }
 
     /** @return whether the body ended by its framing (the connection may be reused) */

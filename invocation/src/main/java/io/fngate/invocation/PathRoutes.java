@@ -50,11 +50,11 @@ final class PathRoutes {
         String[] parts = rawPath.substring(PREFIX.length()).split("/", -1);
         int n = parts.length;
         if (n >= 3 && parts[0].equals("pexec") && parts[1].equals("status")) {
-            return Optional.of(n == 3 ? uuid(parts[2], "request id").<Match>map(Poll::new)
+            return Optional.of(n == 3 ? uuid(parts[2]).<Match>map(Poll::new)
                     .orElseGet(() -> malformed("request id", parts[2])) : malformed("path", rawPath));
         }
         if (n >= 3 && (parts[0].equals("pexec") || parts[0].equals("exec")) && parts[1].equals("functions")) {
-            Optional<UUID> function = uuid(parts[2], "function id");
+            Optional<UUID> function = uuid(parts[2]);
             if (function.isEmpty()) {
                 return Optional.of(malformed("function id", parts[2]));
             }
@@ -62,7 +62,7 @@ final class PathRoutes {
                 return Optional.of(new Invoke(InvocationTarget.of(function.get())));
             }
             if (n == 5 && parts[3].equals("versions")) {
-                Optional<UUID> version = uuid(parts[4], "version id");
+                Optional<UUID> version = uuid(parts[4]);
                 return Optional.of(version.<Match>map(v -> new Invoke(InvocationTarget.of(function.get(), v)))
                         .orElseGet(() -> malformed("version id", parts[4])));
             }
@@ -75,7 +75,7 @@ final class PathRoutes {
         return new Malformed("Not a valid " + what + " in an NVCF invocation path: " + value);
     }
 
-    private static Optional<UUID> uuid(String s, String what) {
+    private static Optional<UUID> uuid(String s) {
         if (s.length() != 36) {
             return Optional.empty();
         }
