@@ -37,8 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What observability costs one request: the metrics of a finished request (on the request thread), and an
  * access-log line from the request thread's offer to the writer thread's bytes (both threads' time: the
- * {@code accessLogLine} figure is the wall time of a batch offered and written, per line). Compare with the
- * gateway's CPU per small request ({@code bash bench/run}, "CPU/req").
+ * {@code accessLogLine} figure is the wall time of a batch offered and written, per line: run it pinned to one CPU,
+ * {@code taskset -c 1 bash bench/jmh ObservabilityBenchmark}, and it is the CPU both threads spend per line, plus
+ * at most one writer tick per batch). Compare with the gateway's CPU per small request ({@code bash bench/run},
+ * "CPU/req").
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class ObservabilityBenchmark {
-    private static final int BATCH = 10_000;
+    private static final int BATCH = 100_000;
 
     Dispatcher dispatcher;
     GatewayMetrics metrics;
@@ -94,8 +96,9 @@ public class ObservabilityBenchmark {
         for (int i = 0; i < BATCH; i++) {
             accessLog.completed(record);
         }
+        // sleep rather than spin: pinned to one CPU (taskset), a spinning caller would take the writer's CPU
         while (accessLog.written() < target && accessLog.dropped() == 0) {
-            Thread.onSpinWait();
+            Thread.sleep(1);
         }
     }
 

@@ -20,18 +20,26 @@ final class AccessLogLine {
         b.append("\",\"requestId\":\"").append(r.requestId()).append('"');
         b.append(",\"traceId\":\"").append(r.trace().traceId()).append('"');
         b.append(",\"function\":");
-        r.functionId().ifPresentOrElse(id -> b.append('"').append(id).append('"'), () -> b.append("null"));
+        uuid(b, r.functionId());
         b.append(",\"version\":");
-        r.versionId().ifPresentOrElse(id -> b.append('"').append(id).append('"'), () -> b.append("null"));
+        uuid(b, r.versionId());
         b.append(",\"instance\":");
-        r.instance().ifPresentOrElse(i -> string(b, i.url().toString()), () -> b.append("null"));
+        if (r.instance().isPresent()) {
+            string(b, r.instance().get().url().toString());
+        } else {
+            b.append("null");
+        }
         b.append(",\"method\":");
         string(b, r.method());
         b.append(",\"path\":");
         string(b, r.path());
         b.append(",\"status\":").append(r.status());
         b.append(",\"error\":");
-        r.error().ifPresentOrElse(e -> b.append('"').append(e.label()).append('"'), () -> b.append("null"));
+        if (r.error().isPresent()) {
+            b.append('"').append(r.error().get().label()).append('"');
+        } else {
+            b.append("null");
+        }
         b.append(",\"outcome\":\"").append(r.outcome().label()).append('"');
         b.append(",\"bytesIn\":").append(r.bytesIn());
         b.append(",\"bytesOut\":").append(r.bytesOut());
@@ -46,6 +54,14 @@ final class AccessLogLine {
         b.append(",\"userAgent\":");
         string(b, r.userAgent());
         b.append("}\n");
+    }
+
+    private static void uuid(StringBuilder b, java.util.Optional<java.util.UUID> id) {
+        if (id.isPresent()) {
+            b.append('"').append(id.get()).append('"');
+        } else {
+            b.append("null");
+        }
     }
 
     private static void millis(StringBuilder b, java.util.Optional<Duration> d) {
