@@ -57,7 +57,8 @@ final class Upstream {
         while (true) {
             UpstreamConnection conn;
             try {
-                conn = pool.acquire(ex.lease().instance());
+                // after one stale retry, every further pooled connection is checked: the retry is spent
+                conn = pool.acquire(ex.lease().instance(), !staleRetried && (!hasBody || replayable != null));
             } catch (UpstreamPool.Exhausted e) {
                 // the gateway's own limit, not the instance's failure: no retry elsewhere, no ejection
                 throw new InvocationFailure(PlatformError.NO_CAPACITY, "Every connection to the chosen instance "

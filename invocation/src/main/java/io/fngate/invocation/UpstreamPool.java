@@ -19,12 +19,19 @@ import io.fngate.registry.Instance;
  * <p>
  * Nothing watches an idle connection's socket (that costs a reader per connection); instead connections idle
  * longer than {@code idleTimeout} are closed by a sweeper and never handed out, a connection is checked for a
- * close by the container when it is taken ({@link UpstreamConnection#isStale()}), and the exchange retries a
+ * close by the container when it is taken ({@link UpstreamConnection#isStale()}; skipped for a request that can
+ * be retried on a connection idle under {@link #UNCHECKED_IDLE_NANOS}), and the exchange retries a
  * request without a body, or with a small one it holds, once for the remaining race (the container closing
  * just as the request is sent). The sweeper also forgets instances with nothing open: instances come and go
  * (self-registration), and their entries must not pile up.
  */
 final class UpstreamPool implements AutoCloseable {
+    /**
+     * Idle time under which a retryable request takes a pooled connection unchecked. Containers close idle
+     * keep-alive connections after seconds (uvicorn 5 s, gunicorn 2 s, Node 5 s); one that closes sooner, or
+     * after every response, costs a retry (counted as a reset), not a failed request.
+     */
+    static final long UNCHECKED_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final Duration connectTimeout;
     private final long idleTimeoutNanos;
     private final int maxIdlePerInstance;
@@ -77,7 +84,7 @@ final class UpstreamPool implements AutoCloseable {
      * @throws Exhausted   when the instance's connections stay all busy
      * @throws IOException when connecting fails
      */
-    UpstreamConnection acquire(Instance instance) throws IOException {
+    UpstreamConnection acquire(Instance instance, boolean retryable) throws IOException {
         PerInstance p = instances.compute(instance, (k, v) -> {
             PerInstance got = v == null ? new PerInstance(maxPerInstance) : v;
             got.users.incrementAndGet();
@@ -89,7 +96,10 @@ final class UpstreamPool implements AutoCloseable {
             UpstreamConnection c;
             while ((c = p.idle.pollFirst()) != null) {
                 p.idleCount.decrementAndGet();
-                if (now - c.idleSinceNanos() < idleTimeoutNanos && !c.isStale()) {
+                long idle = now - c.idleSinceNanos();
+                // A connection idle for under a second skips the check (a syscall on every request under load)
+                // when the request can go again on a fresh connection should the container have closed it
+                if (idle < idleTimeoutNanos && (retryable && idle < UNCHECKED_IDLE_NANOS || !c.isStale())) {
                     handedOut = true;
                     return c; // its permit and its use stay counted
                 }

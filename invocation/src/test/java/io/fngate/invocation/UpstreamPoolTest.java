@@ -46,7 +46,7 @@ class UpstreamPoolTest {
         List<ServerSocket> servers = listeners(30);
         try (UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofMillis(200), 4, 16, UpstreamTls.systemDefault())) {
             for (ServerSocket s : servers) {
-                UpstreamConnection c = pool.acquire(instance(s));
+                UpstreamConnection c = pool.acquire(instance(s), false);
                 pool.release(c); // idle, then swept after 200 ms
             }
             assertEquals(30, pool.instancesTracked());
@@ -70,19 +70,51 @@ class UpstreamPoolTest {
             Instance i = instance(servers.getFirst());
             List<UpstreamConnection> held = new ArrayList<>();
             for (int n = 0; n < 3; n++) {
-                held.add(pool.acquire(i));
+                held.add(pool.acquire(i, false));
             }
             long t0 = System.nanoTime();
-            assertThrows(UpstreamPool.Exhausted.class, () -> pool.acquire(i));
+            assertThrows(UpstreamPool.Exhausted.class, () -> pool.acquire(i, false));
             assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(250).toNanos(), "it waited for one to free up");
             pool.release(held.removeFirst());
-            UpstreamConnection again = pool.acquire(i); // the released one
+            UpstreamConnection again = pool.acquire(i, false); // the released one
             assertEquals(3, pool.openConnections());
             pool.abort(again);
             held.forEach(pool::abort);
             assertEquals(0, pool.openConnections());
         } finally {
             servers.getFirst().close();
+        }
+    }
+
+    @Test
+    void aClosedIdleConnectionIsCheckedForUnlessTheRequestCanBeRetried() throws Exception {
+        // an instance that closes every connection it accepts, as a container closing idle keep-alives does
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 16,
+                     UpstreamTls.systemDefault())) {
+            Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        server.accept().close();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            Instance i = instance(server);
+            UpstreamConnection first = pool.acquire(i, false);
+            pool.release(first);
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!first.isStale() && System.nanoTime() < until) {
+                Thread.sleep(10); // the FIN arrives
+            }
+            assertTrue(first.isStale());
+            assertEquals(first, pool.acquire(i, true), "a retryable request skips the check (a syscall) on a "
+                    + "connection idle under a second: the retry covers it");
+            pool.release(first);
+            UpstreamConnection checked = pool.acquire(i, false);
+            assertTrue(checked != first, "a request that cannot be retried never gets the closed connection");
+            pool.abort(checked);
         }
     }
 
