@@ -28,6 +28,7 @@ import io.fngate.routing.Route;
 import io.fngate.routing.RouteFailure;
 import io.fngate.routing.RouteResult;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.RequestException;
 import io.helidon.webserver.CloseConnectionException;
@@ -51,6 +52,10 @@ final class Exchange {
     private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
     private static final String POLL_SECONDS = "nvcf-poll-seconds";
     private static final io.helidon.http.HeaderName PREFER = HeaderNames.create("Prefer");
+    private static final io.helidon.http.HeaderName NVCF_REQID = HeaderNames.create("nvcf-reqid");
+    private static final io.helidon.http.HeaderName NVCF_STATUS = HeaderNames.create("nvcf-status");
+    private static final io.helidon.http.HeaderName EXPOSE_HEADERS =
+            HeaderNames.create("Access-Control-Expose-Headers");
     /** A pexec call that asks for an event stream waits this long by default before a 202 (which buffers). */
     private static final Duration SSE_POLL = Duration.ofMinutes(20);
     private static final byte[] HEALTH = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
@@ -514,9 +519,10 @@ final class Exchange {
         if (pathRoute) {
             PathRoutes.cors(req, res);
         }
-        res.header(HeaderNames.create("nvcf-reqid"), requestId.toString());
-        res.header(HeaderNames.create("nvcf-status"), nvcfStatus(code));
-        res.header(HeaderNames.create("Access-Control-Expose-Headers"), "nvcf-reqid");
+        // unique per response: never indexed in HTTP/2's HPACK table (see ResponseLeg)
+        res.header(HeaderValues.create(NVCF_REQID, true, false, requestId.toString()));
+        res.header(NVCF_STATUS, nvcfStatus(code));
+        res.header(EXPOSE_HEADERS, "nvcf-reqid");
         if (closeConnection || ctx.draining()) {
             // watching the client took bytes of a next request, or the gateway is shutting down
             res.header(HeaderNames.CONNECTION, "close");

@@ -90,7 +90,10 @@ final class ResponseLeg {
         Set<String> listed = HeaderPolicy.connectionListed(head.values("connection"));
         for (ResponseHead.Line line : head.headers()) {
             if (HeaderPolicy.forwardResponseHeader(line.lowerName(), listed)) {
-                res.headers().add(HeaderValues.create(HeaderNames.create(line.name()), line.value()));
+                // marked changing: HTTP/2's HPACK then sends it literally instead of adding it to the connection's
+                // dynamic table. Containers' headers are often unique per response (Date, lengths, request ids);
+                // indexed, they churned the table and made every lookup in it a long scan (7.5% of h2c CPU)
+                res.headers().add(HeaderValues.create(HeaderNames.create(line.name()), true, false, line.value()));
             }
         }
         ex.stamp(code);
@@ -109,7 +112,8 @@ final class ResponseLeg {
         if (noBody || (length.isPresent() && length.getAsLong() == 0 && !head.hasTransferEncoding())) {
             if (ex.head() && length.isPresent() && !head.hasTransferEncoding()) {
                 // HEAD tells the length a GET would have; the client must not wait for that body
-                res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length.getAsLong()));
+                res.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, true, false,
+                        Long.toString(length.getAsLong())));
             }
             return finishWithoutBody(reusable);
         }
@@ -126,7 +130,7 @@ final class ResponseLeg {
         } else if (length.isPresent() && length.getAsLong() <= SMALL_BODY && !sse) {
             return sendSmall((int) length.getAsLong(), reusable);
         } else if (length.isPresent()) {
-            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length.getAsLong()));
+            res.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, true, false, Long.toString(length.getAsLong())));
             body = new FixedLengthInputStream(conn.in(), length.getAsLong());
         } else {
             body = conn.in(); // no framing: the body ends when the container closes

@@ -47,7 +47,12 @@ public record InferenceFunction(UUID id, String name, List<FunctionVersion> vers
      * @return the version, or empty when this function has no such version
      */
     public Optional<FunctionVersion> version(UUID versionId) {
-        return versions.stream().filter(v -> v.id().equals(versionId)).findFirst();
+        for (FunctionVersion v : versions) {
+            if (v.id().equals(versionId)) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -56,6 +61,12 @@ public record InferenceFunction(UUID id, String name, List<FunctionVersion> vers
      * @return serving versions, possibly empty
      */
     public List<FunctionVersion> servingVersions() {
-        return versions.stream().filter(FunctionVersion::serving).toList();
+        // the dispatcher asks on every request: the common case (all serving) allocates nothing
+        for (FunctionVersion v : versions) {
+            if (!v.serving()) {
+                return versions.stream().filter(FunctionVersion::serving).toList();
+            }
+        }
+        return versions;
     }
 }
