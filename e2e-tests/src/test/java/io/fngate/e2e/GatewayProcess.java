@@ -25,10 +25,13 @@ public final class GatewayProcess implements AutoCloseable {
     private final int adminPort;
     /** Everything the process printed so far (it keeps growing while the process runs). */
     public final StringBuffer output;
+    /** Reads the process's output into {@link #output} until its end (which may come after the process's exit). */
+    private final Thread reader;
 
-    private GatewayProcess(Process process, int publicPort, int adminPort, StringBuffer output) {
+    private GatewayProcess(Process process, int publicPort, int adminPort, StringBuffer output, Thread reader) {
         this.process = process;
         this.output = output;
+        this.reader = reader;
         this.publicPort = publicPort;
         this.adminPort = adminPort;
     }
@@ -76,7 +79,7 @@ public final class GatewayProcess implements AutoCloseable {
         StringBuffer log = new StringBuffer();
         CompletableFuture<int[]> ports = new CompletableFuture<>();
         // a platform thread: a virtual one reading a pipe may wait for a carrier while the test keeps them busy
-        Thread.ofPlatform().daemon().name("gateway-output").start(() -> {
+        Thread reader = Thread.ofPlatform().daemon().name("gateway-output").start(() -> {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
@@ -93,7 +96,7 @@ public final class GatewayProcess implements AutoCloseable {
         });
         try {
             int[] found = ports.get(60, TimeUnit.SECONDS);
-            return new GatewayProcess(p, found[0], found[1], log);
+            return new GatewayProcess(p, found[0], found[1], log, reader);
         } catch (Exception e) {
             p.destroyForcibly();
             throw new IllegalStateException("gateway did not start: " + e.getMessage() + "\n" + log, e);
@@ -122,7 +125,12 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Waits for the process to end; returns its exit code, or -1 when it did not end in time. */
     public int awaitExit(java.time.Duration max) throws InterruptedException {
-        return process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+            return -1;
+        }
+        // what the process wrote just before it exited may still be in the pipe: output is whole only at EOF
+        reader.join(5_000);
+        return process.exitValue();
     }
 
     public long pid() {
