@@ -41,6 +41,8 @@ public final class AccessLog implements InvocationListener, AutoCloseable {
     /** Records formatted into one write. */
     private static final int BATCH = 256;
     static final int TICK_MILLIS = 10;
+    /** Bytes a write to a pipe keeps whole on Linux (PIPE_BUF). */
+    static final int ATOMIC_WRITE = 4096;
 
     /** Unbounded itself; {@link #queued} bounds it. Lock-free: a request never parks to add its record. */
     private final ConcurrentLinkedQueue<InvocationRecord> queue = new ConcurrentLinkedQueue<>();
@@ -181,11 +183,19 @@ public final class AccessLog implements InvocationListener, AutoCloseable {
                 CoderResult result;
                 do {
                     result = utf8.encode(chars, bytes, true);
-                    if (result.isOverflow() || bytes.position() > 0) {
-                        out.write(bytes.array(), 0, bytes.position());
-                        bytes.clear();
+                    // whole lines only: the bytes of a line cut by a full buffer wait for the next round
+                    int whole = lastNewline(bytes.array(), bytes.position()) + 1;
+                    if (whole == 0 && result.isOverflow()) {
+                        whole = bytes.position(); // one line longer than the buffer: it cannot stay whole
                     }
+                    writeLines(bytes.array(), whole);
+                    bytes.flip().position(whole);
+                    bytes.compact();
                 } while (result.isOverflow());
+                if (bytes.position() > 0) {
+                    writeLines(bytes.array(), bytes.position());
+                    bytes.clear();
+                }
             }
             if (flush) {
                 out.flush();
@@ -193,6 +203,45 @@ public final class AccessLog implements InvocationListener, AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "access log: write failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Writes whole lines in pieces of at most {@link #ATOMIC_WRITE} bytes. The log often shares a pipe with the
+     * process's other output (stdout and stderr collected together): a write to a pipe is atomic only up to
+     * PIPE_BUF (4096 bytes on Linux), and a larger one could have another writer's line spliced into the middle
+     * of an access-log line. A single line longer than that is written alone.
+     */
+    private void writeLines(byte[] b, int len) throws IOException {
+        int off = 0;
+        while (off < len) {
+            int end = Math.min(len, off + ATOMIC_WRITE);
+            if (end < len) {
+                int nl = lastNewline(b, end);
+                end = nl >= off ? nl + 1 : Math.max(end, nextNewline(b, end, len) + 1);
+            }
+            out.write(b, off, end - off);
+            off = end;
+        }
+    }
+
+    /** Index of the last newline in b[0, end), or -1. */
+    private static int lastNewline(byte[] b, int end) {
+        for (int i = end - 1; i >= 0; i--) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Index of the first newline in b[from, end), or end - 1 when there is none. */
+    private static int nextNewline(byte[] b, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return end - 1;
     }
 
     /**

@@ -72,4 +72,35 @@ class AccessLogTest {
         log.completed(AccessLogLineTest.record("/p", "ua", Optional.empty()));
         assertEquals(1, log.dropped(), "after close: counted, not written");
     }
+
+    @Test
+    void everyWriteIsWholeLinesThatAPipeKeepsWhole() {
+        // stdout is often a pipe shared with the process's log: a write over PIPE_BUF could be interleaved
+        java.util.List<byte[]> writes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        OutputStream recording = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writes.add(java.util.Arrays.copyOfRange(b, off, off + len));
+            }
+        };
+        AccessLog log = AccessLog.create(recording, 10_000);
+        String agent = "agent-\u00e9-" + "x".repeat(300); // non-ASCII: bytes are not chars
+        for (int i = 0; i < 2000; i++) {
+            log.completed(AccessLogLineTest.record("/p/" + i, agent, Optional.empty()));
+        }
+        log.close();
+        long lines = 0;
+        for (byte[] w : writes) {
+            assertTrue(w.length <= AccessLog.ATOMIC_WRITE, "a write of " + w.length + " bytes");
+            assertEquals('\n', w[w.length - 1], "a write that ends inside a line");
+            lines += new String(w, StandardCharsets.UTF_8).lines().count();
+        }
+        assertEquals(2000, lines);
+        assertTrue(writes.size() < 2000, "lines are still batched: " + writes.size() + " writes");
+    }
 }
