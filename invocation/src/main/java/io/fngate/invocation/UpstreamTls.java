@@ -27,13 +27,13 @@ import javax.net.ssl.TrustManagerFactory;
  * it is read once at start.
  */
 public final class UpstreamTls {
-    private final SSLContext context;
-    private final SSLSocketFactory factory;
+    /** The context, made at first use for the JDK's defaults (loading its CA certificates takes ~150 ms). */
+    private final java.util.function.Supplier<SSLContext> context;
     private final String description;
+    private volatile SSLSocketFactory factory;
 
-    private UpstreamTls(SSLContext context, String description) {
+    private UpstreamTls(java.util.function.Supplier<SSLContext> context, String description) {
         this.context = context;
-        this.factory = context.getSocketFactory();
         this.description = description;
     }
 
@@ -41,7 +41,7 @@ public final class UpstreamTls {
      * @return the TLS context, for other clients of instances (health checks) to trust the same certificates
      */
     public SSLContext context() {
-        return context;
+        return context.get();
     }
 
     /**
@@ -50,11 +50,21 @@ public final class UpstreamTls {
      * @return the default
      */
     public static UpstreamTls systemDefault() {
-        try {
-            return new UpstreamTls(SSLContext.getDefault(), "system CAs");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no default TLS context", e);
-        }
+        return new UpstreamTls(new java.util.function.Supplier<>() {
+            private SSLContext made;
+
+            @Override
+            public synchronized SSLContext get() {
+                if (made == null) {
+                    try {
+                        made = SSLContext.getDefault();
+                    } catch (GeneralSecurityException e) {
+                        throw new IllegalStateException("no default TLS context", e);
+                    }
+                }
+                return made;
+            }
+        }, "system CAs");
     }
 
     /**
@@ -81,7 +91,7 @@ public final class UpstreamTls {
             tmf.init(store);
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, tmf.getTrustManagers(), null);
-            return new UpstreamTls(ctx, caPem.toString());
+            return new UpstreamTls(() -> ctx, caPem.toString());
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("ca: cannot read " + caPem + ": " + e.getMessage(), e);
         }
@@ -92,7 +102,12 @@ public final class UpstreamTls {
      * name (or IP address) the instance URL names.
      */
     SSLSocket wrap(Socket connected, String host, int port) throws IOException {
-        SSLSocket ssl = (SSLSocket) factory.createSocket(connected, host, port, true);
+        SSLSocketFactory f = factory;
+        if (f == null) {
+            f = context().getSocketFactory();
+            factory = f;
+        }
+        SSLSocket ssl = (SSLSocket) f.createSocket(connected, host, port, true);
         SSLParameters params = ssl.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         params.setApplicationProtocols(new String[] {"http/1.1"});

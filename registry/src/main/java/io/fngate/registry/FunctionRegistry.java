@@ -269,7 +269,7 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
         private RegistryStore store;
         private Clock clock = Clock.systemUTC();
         private int defaultConcurrency = 1;
-        private javax.net.ssl.SSLContext healthTls;
+        private java.util.function.Supplier<javax.net.ssl.SSLContext> healthTls;
 
         private Builder() {
         }
@@ -340,6 +340,19 @@ public final class FunctionRegistry implements Registry, AutoCloseable {
          * @return this
          */
         public Builder healthCheckTls(javax.net.ssl.SSLContext context) {
+            java.util.Objects.requireNonNull(context, "context");
+            this.healthTls = () -> context;
+            return this;
+        }
+
+        /**
+         * Whom health checks of {@code https://} instances trust, asked for at the first check rather than at
+         * start (loading the JDK's CA certificates takes ~150 ms).
+         *
+         * @param context gives the TLS context; called once, from the health checks' thread
+         * @return this
+         */
+        public Builder healthCheckTls(java.util.function.Supplier<javax.net.ssl.SSLContext> context) {
             this.healthTls = java.util.Objects.requireNonNull(context, "context");
             return this;
         }

@@ -35,24 +35,21 @@ final class HealthMonitor implements AutoCloseable {
     private final HealthSettings settings;
     private final Clock clock;
     private final ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient client;
+    private final java.util.Optional<java.util.function.Supplier<javax.net.ssl.SSLContext>> tls;
+    /** Made at the first check, not at start: an HttpClient and the TLS context it needs cost ~250 ms. */
+    private HttpClient client;
+    private boolean closed;
     private final ScheduledExecutorService ticker;
     private final ConcurrentHashMap<UUID, Probe> probes = new ConcurrentHashMap<>();
     private RegistryState seen;
     private Map<UUID, Target> targets = Map.of();
 
-    HealthMonitor(RegistryCore core, HealthSettings settings, java.util.Optional<javax.net.ssl.SSLContext> tls) {
+    HealthMonitor(RegistryCore core, HealthSettings settings,
+                  java.util.Optional<java.util.function.Supplier<javax.net.ssl.SSLContext>> tls) {
         this.core = core;
         this.settings = settings;
         this.clock = core.clock();
-        HttpClient.Builder b = HttpClient.newBuilder();
-        tls.ifPresent(b::sslContext);
-        this.client = b
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(callbacks)
-                .build();
+        this.tls = tls;
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fngate-health-ticker");
             t.setDaemon(true);
@@ -146,7 +143,11 @@ final class HealthMonitor implements AutoCloseable {
                     .header("User-Agent", "fngate-health-check")
                     .GET()
                     .build();
-            client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+            HttpClient http = client();
+            if (http == null) {
+                return; // closed
+            }
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                     .orTimeout(t.timeout().toMillis() + 50, TimeUnit.MILLISECONDS)
                     .whenComplete((response, error) -> completed(t, p,
                             response == null ? -1 : response.statusCode(), error));
@@ -183,10 +184,29 @@ final class HealthMonitor implements AutoCloseable {
         return e.getMessage() == null ? name : name + ": " + e.getMessage();
     }
 
+    private synchronized HttpClient client() {
+        if (client == null && !closed) {
+            HttpClient.Builder b = HttpClient.newBuilder();
+            tls.ifPresent(t -> b.sslContext(t.get()));
+            client = b
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(settings.timeout())
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .executor(callbacks)
+                    .build();
+        }
+        return client;
+    }
+
     @Override
     public void close() {
         ticker.shutdownNow();
-        client.shutdownNow();
+        synchronized (this) {
+            closed = true;
+            if (client != null) {
+                client.shutdownNow();
+            }
+        }
         callbacks.shutdownNow();
     }
 }

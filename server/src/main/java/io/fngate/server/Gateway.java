@@ -93,7 +93,7 @@ public final class Gateway implements AutoCloseable {
                 .config(root.get("registry"))
                 .functions(root.get("functions"))
                 .defaultMaxRequestConcurrency(FunctionRegistry.defaultConcurrency(root))
-                .healthCheckTls(GatewaySettings.upstreamTls(root.get("invocation")).context());
+                .healthCheckTls(GatewaySettings.upstreamTls(root.get("invocation"))::context);
     }
 
     /**
