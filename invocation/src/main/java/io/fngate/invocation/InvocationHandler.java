@@ -6,6 +6,7 @@ import java.util.Objects;
 import io.fngate.auth.ApiKeys;
 import io.fngate.routing.Dispatcher;
 import io.fngate.routing.Router;
+import io.fngate.streaming.RelayTicker;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -26,7 +27,10 @@ public final class InvocationHandler implements Handler, AutoCloseable {
     private final InvocationListener listener;
     private final Clock clock;
     private final UpstreamPool pool;
+    /** How often event streams are looked at for a due keep-alive comment (at most this much late). */
+    private static final java.time.Duration KEEP_ALIVE_TICK = java.time.Duration.ofMillis(20);
     private final ClientWatcher watcher;
+    private final RelayTicker ticker;
     private final AsyncResults asyncResults;
     private final java.util.Set<Exchange> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
@@ -37,6 +41,7 @@ public final class InvocationHandler implements Handler, AutoCloseable {
         this.keys = java.util.Optional.ofNullable(b.keys);
         this.settings = b.settings;
         this.watcher = new ClientWatcher(settings.requestBodyTimeout());
+        this.ticker = RelayTicker.start(KEEP_ALIVE_TICK);
         this.listener = b.listener;
         this.clock = b.clock;
         this.pool = new UpstreamPool(settings.connectTimeout(), settings.upstreamIdleTimeout(),
@@ -137,6 +142,7 @@ public final class InvocationHandler implements Handler, AutoCloseable {
     public void close() {
         asyncResults.close();
         watcher.close();
+        ticker.close();
         pool.close();
     }
 
@@ -158,6 +164,10 @@ public final class InvocationHandler implements Handler, AutoCloseable {
 
     ClientWatcher watcher() {
         return watcher;
+    }
+
+    RelayTicker ticker() {
+        return ticker;
     }
 
     InvocationListener listener() {

@@ -157,7 +157,7 @@ final class ResponseLeg {
                     throw new SocketTimeoutException("request timeout");
                 }
                 Duration idle = ctx.settings().responseIdleTimeout();
-                conn.readTimeout(idle.compareTo(left) < 0 ? idle : left); // a stall is answered 504, nothing was sent
+                pool.expireReads(conn, idle.compareTo(left) < 0 ? idle : left); // a stall is answered 504
                 int n = conn.in().read(body, read, length - read);
                 if (n < 0) {
                     throw new java.io.EOFException("upstream closed inside the body");
@@ -224,7 +224,9 @@ final class ResponseLeg {
                     .eventStream(sse)
                     .keepAlive(ctx.settings().sseKeepAlive())
                     .idleTimeout(ctx.settings().responseIdleTimeout())
-                    .readTimeout(conn::readTimeout)
+                    // a read's timeout ends the relay (stalled, or the deadline): no timer per read
+                    .readTimeout(timeout -> pool.expireReads(conn, timeout))
+                    .keepAliveBy(ctx.ticker(), () -> pool.abort(conn))
                     .bufferSize(bufferSize)
                     .observer(observer)
                     .build()

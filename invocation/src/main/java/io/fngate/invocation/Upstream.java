@@ -171,7 +171,13 @@ final class Upstream {
                 }
                 throw new SocketTimeoutException("response start timeout");
             }
-            conn.readTimeout(bodyRunning && left.compareTo(BODY_POLL) > 0 ? BODY_POLL : left);
+            if (bodyRunning && left.compareTo(BODY_POLL) > 0) {
+                conn.readTimeout(BODY_POLL);
+            } else if (async && pollTime) {
+                conn.readTimeout(left); // the connection outlives this timeout: it goes on to the 202's poll
+            } else {
+                pool.expireReads(conn, left); // this timeout is the end: 504, the connection is aborted
+            }
             try {
                 return reader.read(conn.in());
             } catch (SocketTimeoutException e) {

@@ -34,6 +34,8 @@ final class UpstreamConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean reused;
     private volatile long idleSinceNanos;
+    /** In the pool's expiry watch; read and written by the exchange holding the connection only. */
+    boolean watched;
 
     private UpstreamConnection(Instance instance, UpstreamPool.PerInstance owner, Socket raw, Socket socket,
                                UpstreamInput in, BufferedOutputStream out) {
@@ -143,8 +145,11 @@ final class UpstreamConnection {
 
     /**
      * How long the next reads may block before {@link java.net.SocketTimeoutException}; the socket stays usable.
+     * For waits that go on after a timeout (a keep-alive comment, a poll); a read whose timeout ends the exchange
+     * uses {@link UpstreamPool#expireReads} instead, which costs no timer per read. Disarms that expiry.
      */
     void readTimeout(Duration timeout) {
+        in.expireAt(UpstreamInput.NEVER);
         long millis = Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         try {
             socket.setSoTimeout((int) millis);

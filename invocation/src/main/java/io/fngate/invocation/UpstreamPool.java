@@ -3,6 +3,7 @@ package io.fngate.invocation;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
@@ -32,12 +33,16 @@ final class UpstreamPool implements AutoCloseable {
      * after every response, costs a retry (counted as a reset), not a failed request.
      */
     static final long UNCHECKED_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often the watchdog looks for expired reads: an expired read fails up to this much late. */
+    static final long EXPIRY_TICK_MILLIS = 10;
     private final Duration connectTimeout;
     private final long idleTimeoutNanos;
     private final int maxIdlePerInstance;
     private final int maxPerInstance;
     private final UpstreamTls tls;
     private final ConcurrentHashMap<Instance, PerInstance> instances = new ConcurrentHashMap<>();
+    /** Connections in use that have had a read expiry armed ({@link #expireReads}). */
+    private final Set<UpstreamConnection> expiring = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private final ScheduledExecutorService sweeper;
 
@@ -75,6 +80,45 @@ final class UpstreamPool implements AutoCloseable {
         });
         long period = Math.max(100, idleTimeout.toMillis() / 2);
         sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(this::expire, EXPIRY_TICK_MILLIS, EXPIRY_TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Limits the connection's reads from now on to {@code timeout}: a read still waiting then fails with a
+     * {@link java.net.SocketTimeoutException} and the connection is aborted. For a read whose timeout ends the
+     * exchange (response start, a stalled body); see {@link UpstreamInput} for why not {@code SO_TIMEOUT}.
+     */
+    void expireReads(UpstreamConnection connection, Duration timeout) {
+        long nanos = Math.max(1, Math.min(timeout.toNanos(), Long.MAX_VALUE / 4));
+        connection.in().expireAt(System.nanoTime() + nanos);
+        if (!connection.watched) {
+            connection.watched = true; // only the exchange holding the connection arms it
+            expiring.add(connection);
+        }
+    }
+
+    /** The watchdog: aborts connections whose read waits past its expiry. */
+    private void expire() {
+        if (expiring.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (UpstreamConnection c : expiring) {
+            if (c.isClosed()) {
+                expiring.remove(c); // closed by another thread than its exchange
+            } else if (c.in().expire(now)) {
+                abort(c); // fails the waiting read, which reports the expiry
+            }
+        }
+    }
+
+    /** The connection goes back to the pool: its expiry is dropped and the watchdog forgets it. */
+    private void unwatch(UpstreamConnection connection) {
+        connection.in().expireAt(UpstreamInput.NEVER);
+        if (connection.watched) {
+            connection.watched = false;
+            expiring.remove(connection);
+        }
     }
 
     /**
@@ -99,7 +143,8 @@ final class UpstreamPool implements AutoCloseable {
                 long idle = now - c.idleSinceNanos();
                 // A connection idle for under a second skips the check (a syscall on every request under load)
                 // when the request can go again on a fresh connection should the container have closed it
-                if (idle < idleTimeoutNanos && (retryable && idle < UNCHECKED_IDLE_NANOS || !c.isStale())) {
+                if (idle < idleTimeoutNanos && !c.isClosed()
+                        && (retryable && idle < UNCHECKED_IDLE_NANOS || !c.isStale())) {
                     handedOut = true;
                     return c; // its permit and its use stay counted
                 }
@@ -129,6 +174,7 @@ final class UpstreamPool implements AutoCloseable {
 
     /** Returns a connection whose last exchange ended cleanly and completely. */
     void release(UpstreamConnection connection) {
+        unwatch(connection);
         PerInstance p = connection.owner();
         if (p.idleCount.incrementAndGet() > maxIdlePerInstance) {
             p.idleCount.decrementAndGet();
@@ -154,6 +200,7 @@ final class UpstreamPool implements AutoCloseable {
     }
 
     private void closed(UpstreamConnection connection) {
+        expiring.remove(connection); // may run on any thread: the flag is the exchange's
         open.decrementAndGet();
         connection.owner().permits.release();
         connection.owner().users.decrementAndGet();

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +116,64 @@ class UpstreamPoolTest {
             UpstreamConnection checked = pool.acquire(i, false);
             assertTrue(checked != first, "a request that cannot be retried never gets the closed connection");
             pool.abort(checked);
+        }
+    }
+
+    /** An instance that answers each connection with one byte, 300 ms after accepting it. */
+    private static ServerSocket slowByteServer() throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (s) {
+                            Thread.sleep(300);
+                            s.getOutputStream().write('x');
+                            Thread.sleep(5000);
+                        } catch (IOException | InterruptedException e) {
+                            // the test closed it
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        return server;
+    }
+
+    @Test
+    void aReadWaitingPastItsExpiryFailsAsATimeoutAndFreesTheConnection() throws Exception {
+        try (ServerSocket server = slowByteServer();
+             UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 16,
+                     UpstreamTls.systemDefault())) {
+            UpstreamConnection c = pool.acquire(instance(server), false);
+            long start = System.nanoTime();
+            pool.expireReads(c, Duration.ofMillis(100));
+            assertThrows(SocketTimeoutException.class, () -> c.in().read());
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis >= 100 && tookMillis < 290, "expired after " + tookMillis + " ms");
+            assertTrue(c.isClosed());
+            assertEquals(0, pool.openConnections(), "the aborted connection still counts as open");
+        }
+    }
+
+    @Test
+    void anExpiryEndsOnlyAReadAndIsDroppedWhenTheConnectionGoesBack() throws Exception {
+        try (ServerSocket server = slowByteServer();
+             UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 16,
+                     UpstreamTls.systemDefault())) {
+            Instance i = instance(server);
+            UpstreamConnection idle = pool.acquire(i, false);
+            pool.expireReads(idle, Duration.ofMillis(20));
+            Thread.sleep(100);
+            assertTrue(!idle.isClosed(), "a connection nobody reads was aborted at its expiry");
+            pool.release(idle);
+            UpstreamConnection again = pool.acquire(i, true);
+            assertEquals(idle, again);
+            assertEquals('x', again.in().read(), "the expiry armed before the release ended a later read");
+            pool.abort(again);
         }
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +18,11 @@ import java.util.function.Consumer;
  * Nothing is reformatted, compressed or batched beyond that.
  * <p>
  * For {@code text/event-stream} bodies, when the upstream is silent for the keep-alive interval, a comment
- * line ({@code : keep-alive}) is written, only between events. Those writes are also what notices a client
- * that went away while the container is silent. Any other body whose upstream is silent longer than the idle
- * timeout ends as stalled (a container that hangs mid-body must not hold the exchange until the deadline).
+ * line ({@code : keep-alive}) is written, only between events, by the {@link RelayTicker} (the relay's own
+ * reads wait with no timer but the deadline). Those writes are also what notices a client that went away while
+ * the container is silent: the upstream is then aborted, which ends the relay's read. Any other body whose
+ * upstream is silent longer than the idle timeout ends as stalled (a container that hangs mid-body must not hold
+ * the exchange until the deadline).
  * <p>
  * Backpressure: one buffer per relay; a slow client blocks the write, which stops reads, which fills the
  * upstream socket's window, which blocks the container. Memory per stream is the buffer size.
@@ -29,8 +30,6 @@ import java.util.function.Consumer;
  * Not responsible for closing either stream or for what a failure means: the caller decides.
  */
 public final class BodyRelay {
-    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
-
     private final Clock clock;
     private final Instant deadline;
     private final Duration keepAlive;
@@ -39,6 +38,8 @@ public final class BodyRelay {
     private final int bufferSize;
     private final Consumer<Duration> readTimeout;
     private final RelayObserver observer;
+    private final RelayTicker ticker;
+    private final Runnable abortUpstream;
 
     private BodyRelay(Builder b) {
         this.clock = b.clock;
@@ -49,6 +50,8 @@ public final class BodyRelay {
         this.bufferSize = b.bufferSize;
         this.readTimeout = b.readTimeout;
         this.observer = b.observer;
+        this.ticker = b.ticker;
+        this.abortUpstream = b.abortUpstream;
     }
 
     /**
@@ -68,55 +71,68 @@ public final class BodyRelay {
     public RelayResult relay(InputStream from, OutputStream to) {
         byte[] buf = new byte[bufferSize];
         EventBoundary boundary = new EventBoundary();
+        RelayTicker.Silence silence = eventStream && ticker != null
+                ? ticker.watch(to, boundary, keepAlive.toNanos(), abortUpstream) : null;
         long bytes = 0;
-        while (true) {
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (left.isNegative() || left.isZero()) {
-                return finish(to, RelayResult.Outcome.DEADLINE, bytes);
-            }
-            // an event stream waits a keep-alive interval at a time; any other body its idle timeout
-            Duration silence = eventStream ? keepAlive : idleTimeout;
-            boolean untilDeadline = silence.compareTo(left) >= 0;
-            readTimeout.accept(untilDeadline ? left : silence);
-            int n;
-            try {
-                n = from.read(buf);
-            } catch (SocketTimeoutException idle) {
-                if (untilDeadline) {
-                    continue; // the loop head sees the deadline
+        RelayResult.Outcome outcome;
+        try {
+            while (true) {
+                Duration left = Duration.between(clock.instant(), deadline);
+                if (left.isNegative() || left.isZero()) {
+                    outcome = RelayResult.Outcome.DEADLINE;
+                    break;
                 }
-                if (!eventStream) {
+                // an event stream's read waits until the deadline (the ticker fills its silences); any other
+                // body's its idle timeout
+                boolean untilDeadline = eventStream || idleTimeout.compareTo(left) >= 0;
+                readTimeout.accept(untilDeadline ? left : idleTimeout);
+                int n;
+                try {
+                    n = from.read(buf);
+                } catch (SocketTimeoutException idle) {
+                    if (untilDeadline) {
+                        outcome = RelayResult.Outcome.DEADLINE; // the read waited until the deadline
+                        break;
+                    }
                     return new RelayResult(RelayResult.Outcome.UPSTREAM_STALLED, bytes);
+                } catch (IOException e) {
+                    return new RelayResult(silence != null && silence.clientGone() ? RelayResult.Outcome.CLIENT_GONE
+                            : RelayResult.Outcome.UPSTREAM_FAILED, bytes);
                 }
-                if (boundary.betweenEvents()) {
-                    try {
-                        to.write(KEEP_ALIVE);
+                if (n < 0) {
+                    outcome = RelayResult.Outcome.COMPLETED;
+                    break;
+                }
+                if (silence != null) {
+                    silence.lock.lock();
+                }
+                try {
+                    to.write(buf, 0, n);
+                    bytes += n;
+                    observer.relayed(buf, 0, n);
+                    if (eventStream) {
+                        boundary.accept(buf, 0, n);
+                    }
+                    if (nothingReady(from)) {
                         to.flush();
-                    } catch (IOException e) {
-                        return new RelayResult(RelayResult.Outcome.CLIENT_GONE, bytes);
+                    }
+                    if (silence != null) {
+                        silence.wrote(System.nanoTime());
+                    }
+                } catch (IOException e) {
+                    return new RelayResult(RelayResult.Outcome.CLIENT_GONE, bytes);
+                } finally {
+                    if (silence != null) {
+                        silence.lock.unlock();
                     }
                 }
-                continue;
-            } catch (IOException e) {
-                return new RelayResult(RelayResult.Outcome.UPSTREAM_FAILED, bytes);
             }
-            if (n < 0) {
-                return finish(to, RelayResult.Outcome.COMPLETED, bytes);
-            }
-            try {
-                to.write(buf, 0, n);
-                bytes += n;
-                observer.relayed(buf, 0, n);
-                if (eventStream) {
-                    boundary.accept(buf, 0, n);
-                }
-                if (nothingReady(from)) {
-                    to.flush();
-                }
-            } catch (IOException e) {
-                return new RelayResult(RelayResult.Outcome.CLIENT_GONE, bytes);
+        } finally {
+            if (silence != null) {
+                silence.end(); // before the last flush: the caller may close the stream once we return
             }
         }
+        return finish(to, outcome, bytes);
     }
 
     private static boolean nothingReady(InputStream from) {
@@ -148,6 +164,8 @@ public final class BodyRelay {
         private int bufferSize = 16 * 1024;
         private Consumer<Duration> readTimeout = d -> { };
         private RelayObserver observer = RelayObserver.NONE;
+        private RelayTicker ticker;
+        private Runnable abortUpstream = () -> { };
 
         private Builder() {
         }
@@ -218,11 +236,25 @@ public final class BodyRelay {
 
         /**
          * @param readTimeout called before every upstream read with how long that read may block; the
-         *                    source must then throw {@link SocketTimeoutException} and stay usable
+         *                    source must then throw {@link SocketTimeoutException}. The relay reads no more
+         *                    after one, so the source need not stay usable
          * @return this
          */
         public Builder readTimeout(Consumer<Duration> readTimeout) {
             this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * @param ticker        writes the keep-alive comments of an event stream (without one, an event stream
+         *                      gets none)
+         * @param abortUpstream ends the relay's blocked upstream read at once; run when a keep-alive comment
+         *                      finds the client gone
+         * @return this
+         */
+        public Builder keepAliveBy(RelayTicker ticker, Runnable abortUpstream) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            this.abortUpstream = Objects.requireNonNull(abortUpstream, "abortUpstream");
             return this;
         }
 

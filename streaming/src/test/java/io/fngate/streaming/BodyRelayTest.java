@@ -1,6 +1,7 @@
 package io.fngate.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,15 +17,23 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class BodyRelayTest {
 
-    /** A source scripted as chunks and silences; a silence advances the fake clock by the read timeout. */
+    /**
+     * A source scripted as chunks and silences. SILENCE: the read times out, and the fake clock advances by the
+     * read timeout. PAUSE: the next chunk comes after a real 150 ms (the ticker's keep-alive interval is 50 ms).
+     * BLOCK: the read waits until the relay aborts the upstream, then fails.
+     */
     private static final class Script extends InputStream {
         private final Deque<String> steps;
         private final MutableClock clock;
+        private final CountDownLatch aborted = new CountDownLatch(1);
         private Duration timeout = Duration.ZERO;
 
         Script(MutableClock clock, String... steps) {
@@ -46,6 +55,20 @@ class BodyRelayTest {
             if (step.equals("SILENCE")) {
                 clock.now = clock.now.plus(timeout);
                 throw new SocketTimeoutException();
+            }
+            if (step.equals("PAUSE")) {
+                sleep(150);
+                return read(b, off, len);
+            }
+            if (step.equals("BLOCK")) {
+                try {
+                    if (!aborted.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("never aborted");
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                throw new IOException("aborted");
             }
             if (step.equals("RESET")) {
                 throw new IOException("connection reset");
@@ -100,15 +123,33 @@ class BodyRelayTest {
     }
 
     private final MutableClock clock = new MutableClock();
+    private final RelayTicker ticker = RelayTicker.start(Duration.ofMillis(5));
+
+    @AfterEach
+    void stopTicker() {
+        ticker.close();
+    }
 
     private BodyRelay relay(Script source, boolean sse, Duration total) {
+        return builder(source, sse, total).build();
+    }
+
+    private BodyRelay.Builder builder(Script source, boolean sse, Duration total) {
         return BodyRelay.builder()
                 .clock(clock)
                 .deadline(clock.now.plus(total))
                 .eventStream(sse)
-                .keepAlive(Duration.ofSeconds(5))
+                .keepAlive(Duration.ofMillis(50))
                 .readTimeout(d -> source.timeout = d)
-                .build();
+                .keepAliveBy(ticker, source.aborted::countDown);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -122,19 +163,29 @@ class BodyRelayTest {
     }
 
     @Test
-    void silenceBetweenEventsWritesKeepAliveComment() {
-        Script source = new Script(clock, "data: 1\n\n", "SILENCE", "data: 2\n\n");
+    void silenceBetweenEventsWritesKeepAliveComments() {
+        Script source = new Script(clock, "data: 1\n\n", "PAUSE", "data: 2\n\n");
         Recorder out = new Recorder();
         relay(source, true, Duration.ofHours(1)).relay(source, out);
-        assertEquals("data: 1\n\n: keep-alive\n\ndata: 2\n\n", out.bytes.toString(StandardCharsets.UTF_8));
+        String body = out.bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(body.matches("data: 1\n\n(: keep-alive\n\n)+data: 2\n\n"), body);
     }
 
     @Test
     void silenceInsideAnEventWritesNothing() {
-        Script source = new Script(clock, "data: 1\n", "SILENCE", "data: 2\n\n");
+        Script source = new Script(clock, "data: 1\n", "PAUSE", "data: 2\n\n");
         Recorder out = new Recorder();
         relay(source, true, Duration.ofHours(1)).relay(source, out);
         assertEquals("data: 1\ndata: 2\n\n", out.bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void nothingIsWrittenAfterTheRelayEnds() {
+        Script source = new Script(clock, "data: 1\n\n");
+        Recorder out = new Recorder();
+        relay(source, true, Duration.ofHours(1)).relay(source, out);
+        sleep(150);
+        assertEquals("data: 1\n\n", out.bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -147,12 +198,46 @@ class BodyRelayTest {
     }
 
     @Test
-    void deadlineEndsAnEndlessStreamCleanly() {
-        Script source = new Script(clock, "data: 1\n\n", "SILENCE", "SILENCE", "SILENCE", "data: never\n\n");
+    void aNonEventStreamSilentForTheIdleTimeoutIsStalled() {
+        Script source = new Script(clock, "{\"a\":1}\n", "SILENCE", "{\"a\":2}\n");
+        RelayResult result = builder(source, false, Duration.ofHours(1)).idleTimeout(Duration.ofSeconds(30)).build()
+                .relay(source, new Recorder());
+        assertEquals(RelayResult.Outcome.UPSTREAM_STALLED, result.outcome());
+        assertEquals(Duration.ofSeconds(30), source.timeout);
+    }
+
+    @Test
+    void anEventStreamReadsUntilTheDeadlineWhichEndsItCleanly() {
+        Script source = new Script(clock, "data: 1\n\n", "SILENCE", "data: never\n\n");
         Recorder out = new Recorder();
         RelayResult result = relay(source, true, Duration.ofSeconds(12)).relay(source, out);
         assertEquals(RelayResult.Outcome.DEADLINE, result.outcome());
-        assertEquals("data: 1\n\n: keep-alive\n\n: keep-alive\n\n", out.bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(Duration.ofSeconds(12), source.timeout); // the ticker fills silences, not a read timeout
+        assertEquals("data: 1\n\n", out.bytes.toString(StandardCharsets.UTF_8));
+        assertEquals("", out.flushed.getLast());
+    }
+
+    @Test
+    void aKeepAliveThatFindsTheClientGoneAbortsTheUpstreamAndEndsTheRelay() {
+        Script source = new Script(clock, "data: 1\n\n", "BLOCK");
+        OutputStream goneAfterFirstEvent = new OutputStream() {
+            private int written;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (written > 0) {
+                    throw new IOException("broken pipe");
+                }
+                written += len;
+            }
+        };
+        RelayResult result = relay(source, true, Duration.ofHours(1)).relay(source, goneAfterFirstEvent);
+        assertEquals(RelayResult.Outcome.CLIENT_GONE, result.outcome());
     }
 
     @Test
