@@ -21,7 +21,12 @@ import io.fngate.registry.Instance;
  * both at once.
  */
 final class UpstreamConnection {
-    private static final int BUFFER = 16 * 1024;
+    /**
+     * Per direction. Reads and writes at least this large bypass the buffer (a body relay's 16 KiB reads, a
+     * held request body), so it holds heads, chunk lines and small bodies; an event stream keeps its connection
+     * for as long as it lasts, and these are part of what it holds.
+     */
+    private static final int BUFFER = 8 * 1024;
 
     private final Instance instance;
     private final UpstreamPool.PerInstance owner;
