@@ -124,9 +124,4 @@ final class UpstreamInput extends InputStream {
         expired = true;
         return true;
     }
-
-    /** Whether an expiry is armed (the watchdog forgets connections that have none). */
-    boolean armed() {
-        return expiresAt != NEVER;
-    }
 }
