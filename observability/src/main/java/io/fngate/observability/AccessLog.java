@@ -261,6 +261,8 @@ public final class AccessLog implements InvocationListener, AutoCloseable {
         }
         // a record added by a request that saw the log open just as it closed: counted, not lost silently
         dropped.addAndGet(queued.getAndSet(0));
+        LOG.log(dropped.get() > 0 ? Level.WARNING : Level.INFO,
+                "access log closed: " + written.get() + " line(s) written, " + dropped.get() + " dropped");
         try {
             out.flush();
             if (closeOut) {

@@ -31,10 +31,16 @@ final class Signals {
             }
             LOG.info("SIG" + signal.getName() + ": draining (grace period " + gateway.gracePeriod().toSeconds()
                     + " s)");
-            Thread.ofPlatform().name("fngate-shutdown").start(() -> {
+            // not a daemon, as a signal handler's thread and what it starts would be: once the sockets close,
+            // Helidon's threads end, and a JVM left with daemon threads only exits on its own, before the drain
+            // has written the last access-log lines (and stopped logging midway)
+            Thread.ofPlatform().daemon(false).name("fngate-shutdown").start(() -> {
                 try {
                     gateway.shutdown(gateway.gracePeriod());
                     after.run();
+                } catch (RuntimeException | Error e) {
+                    // System.exit in the finally would end the JVM before an uncaught exception is printed
+                    LOG.log(java.util.logging.Level.SEVERE, "shutdown failed", e);
                 } finally {
                     System.exit(0);
                 }
