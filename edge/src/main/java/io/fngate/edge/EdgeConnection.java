@@ -53,6 +53,8 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
     private volatile ServerConnection http2;
     private volatile long http2Busy;
     private volatile int responseStatus;
+    /** The server is stopping and asked this connection to close ({@link #close(boolean)}). */
+    private volatile boolean closeRequested;
 
     EdgeConnection(EdgeSelector selector, ConnectionContext original) {
         this.selector = selector;
@@ -208,6 +210,11 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
         case H2 -> {
             if (http2 instanceof InterruptableTask<?> task && !task.canInterrupt()) {
                 http2Busy = now; // streams are open
+            } else if (closeRequested) {
+                // Helidon asks once, as it stops; if a stream was still ending then, the HTTP/2 connection could not
+                // be interrupted, and it looks again only when a frame comes, which an idle client never sends: the
+                // stop would wait out its whole grace period. Asked again now that no stream is open, it ends.
+                http2.close(false);
             } else if (now - http2Idle(s) >= settings.idleTimeout().toNanos()
                     && state.compareAndSet(s, new State(Phase.LINGER, now))) {
                 closeSocket();
@@ -277,6 +284,7 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
 
     @Override
     public void close(boolean interrupt) {
+        closeRequested = true;
         ServerConnection connection = inner;
         if (connection != null) {
             connection.close(interrupt);
