@@ -1,5 +1,6 @@
 package io.fngate.edge;
 
+import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
 import io.helidon.common.socket.HelidonSocket;
@@ -15,6 +16,8 @@ final class RawInput {
     private static final byte[] EMPTY = new byte[0];
 
     private final HelidonSocket socket;
+    /** The plain socket's channel, for large body reads ({@link BulkReads}); null over TLS or without access. */
+    private final SocketChannel channel;
     private byte[] buf = EMPTY;
     private int pos;
     private int lim;
@@ -22,6 +25,7 @@ final class RawInput {
 
     RawInput(HelidonSocket socket) {
         this.socket = socket;
+        this.channel = BulkReads.channel(socket);
     }
 
     /** Puts bytes read by someone else before this input existed in front of what comes from the socket. */
@@ -44,10 +48,23 @@ final class RawInput {
      * @return false at end of stream
      */
     boolean fill() {
+        return fill(0);
+    }
+
+    /**
+     * Reads from the socket when nothing is buffered (blocking), as much as one read gives when {@code expected}
+     * bytes are known to be coming (a body of known length) and that is more than Helidon reads at once.
+     *
+     * @param expected bytes the caller knows are still to come (0: unknown)
+     * @return false at end of stream
+     */
+    boolean fill(long expected) {
         if (pos < lim) {
             return true;
         }
-        byte[] b = socket.get();
+        byte[] b = channel != null && expected > BulkReads.THRESHOLD
+                ? BulkReads.read(channel, (int) Math.min(expected, BulkReads.SIZE))
+                : socket.get();
         if (b == null) {
             return false;
         }

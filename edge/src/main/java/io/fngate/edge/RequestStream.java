@@ -141,7 +141,7 @@ final class RequestStream implements Supplier<byte[]> {
 
     private byte[] fixed() {
         try {
-            if (!in.fill()) {
+            if (!in.fill(remaining)) {
                 mode = Mode.END;
                 return null;
             }

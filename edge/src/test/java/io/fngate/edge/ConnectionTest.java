@@ -115,6 +115,43 @@ class ConnectionTest {
     }
 
     @Test
+    void aLargeBodyOfKnownLengthArrivesIntactInReadsLargerThanHelidonsOwn() throws Exception {
+        byte[] body = new byte[3 * 1024 * 1024 + 17];
+        new java.util.Random(7).nextBytes(body);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body);
+        try (RawClient c = new RawClient(server.port())) {
+            // the next request is pipelined right behind the body: reads must stop where the body ends
+            byte[] head = ("POST /sink HTTP/1.1\r\nHost: h\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            all.write(head);
+            all.write(body);
+            all.write(GET.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            c.send(all.toByteArray());
+            String answer = c.read().text();
+            assertTrue(answer.startsWith("bytes=" + body.length + " "), answer);
+            assertTrue(answer.endsWith(" crc=" + Long.toHexString(crc.getValue()) + "\n"), answer);
+            int largest = Integer.parseInt(answer.replaceAll(".*largest-read=(\\d+).*\\n", "$1"));
+            assertTrue(largest > 8192, "the body came in reads of at most " + largest + " bytes");
+            assertEquals("ok GET /a HTTP/1.1 host=example.com body=\n", c.read().text());
+        }
+    }
+
+    @Test
+    void aBodyCutShortByTheClientFailsItsReadAndClosesTheConnection() {
+        int before = server.seen().size();
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("POST /sink HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n" + "x".repeat(100_000));
+            c.shutdownOutput();
+            // the handler's read fails (it never sees a short body as whole): its exception becomes a 500
+            assertProblem(c.read(), 500, "internal-error");
+            assertTrue(c.closedWithin(Duration.ofSeconds(5)), "the connection stayed open");
+        }
+        assertEquals(List.of("/sink"), seenSince(before).stream().map(TestServer.Seen::target).toList());
+    }
+
+    @Test
     void malformedChunkedBodyIsA400AndClosesTheConnection() {
         // a broken first size line that comes with the head is refused before the handler; a later break fails
         // the body in the handler, which Edge.isMalformedBody recognises

@@ -151,6 +151,15 @@ final class RawClient implements AutoCloseable {
      *
      * @throws AssertionError when bytes arrive instead
      */
+    /** Ends what this client sends (a FIN); reading goes on. */
+    void shutdownOutput() {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     boolean closedWithin(Duration time) {
         try {
             socket.setSoTimeout((int) time.toMillis());

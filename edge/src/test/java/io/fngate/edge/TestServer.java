@@ -19,7 +19,8 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * A minimal edge-fronted WebServer on 127.0.0.1, port 0, whose handler records every request that reaches it.
  * Routes: {@code /chunked} answers with a chunked (streamed) body of three parts, {@code /close} answers with
- * {@code Connection: close}, {@code /throw} throws; anything else echoes what it saw:
+ * {@code Connection: close}, {@code /throw} throws, {@code /sink} reads the body in large reads and answers
+ * {@code bytes=<n> largest-read=<n> crc=<crc32 hex>}; anything else echoes what it saw:
  * {@code ok <method> <target> <wire version> host=<host> body=<body>}, after sleeping {@code ?ms=N} if asked, and
  * even to HEAD for {@code /entity...} (which Helidon then writes after the head).
  */
@@ -44,6 +45,7 @@ final class TestServer implements AutoCloseable {
                             record(req, "", null);
                             res.header(HeaderNames.CONNECTION, "close").send("closing\n");
                         })
+                        .any("/sink", this::sink)
                         .any("/throw", (req, res) -> {
                             record(req, "", null);
                             throw new IllegalStateException("secret internals");
@@ -100,6 +102,23 @@ final class TestServer implements AutoCloseable {
         }
         res.send("ok " + req.prologue().method().text() + " " + target(req) + " " + Edge.wireVersion(req)
                 + " host=" + req.authority() + " body=" + body + "\n");
+    }
+
+    private void sink(ServerRequest req, ServerResponse res) throws Exception {
+        record(req, "", null);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        long total = 0;
+        int largest = 0;
+        byte[] buf = new byte[256 * 1024];
+        try (InputStream in = req.content().inputStream()) {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                crc.update(buf, 0, n);
+                total += n;
+                largest = Math.max(largest, n);
+            }
+        }
+        res.send("bytes=" + total + " largest-read=" + largest + " crc=" + Long.toHexString(crc.getValue()) + "\n");
     }
 
     private void chunked(ServerRequest req, ServerResponse res) throws Exception {
