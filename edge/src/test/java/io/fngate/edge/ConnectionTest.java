@@ -139,6 +139,34 @@ class ConnectionTest {
     }
 
     @Test
+    void aChunkedBodyWhoseChunksSpanManySocketReadsArrivesIntact() throws Exception {
+        byte[] data = new byte[3 * 1024 * 1024];
+        new java.util.Random(11).nextBytes(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        all.write("POST /sink HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        int[] sizes = {1, 1024 * 1024, 5, 1024 * 1024 + 3};
+        int off = 0;
+        for (int i = 0; off < data.length; i++) {
+            int n = Math.min(data.length - off, sizes[i % sizes.length]);
+            all.write((Integer.toHexString(n) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            all.write(data, off, n);
+            all.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            off += n;
+        }
+        all.write(("0\r\n\r\n" + GET).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        try (RawClient c = new RawClient(server.port())) {
+            c.send(all.toByteArray());
+            String answer = c.read().text();
+            assertTrue(answer.startsWith("bytes=" + data.length + " "), answer);
+            assertTrue(answer.endsWith(" crc=" + Long.toHexString(crc.getValue()) + "\n"), answer);
+            assertEquals("ok GET /a HTTP/1.1 host=example.com body=\n", c.read().text());
+        }
+    }
+
+    @Test
     void aBodyCutShortByTheClientFailsItsReadAndClosesTheConnection() {
         int before = server.seen().size();
         try (RawClient c = new RawClient(server.port())) {
