@@ -22,9 +22,9 @@ import io.fngate.registry.Instance;
  */
 final class UpstreamConnection {
     /**
-     * Per direction. Reads and writes at least this large bypass the buffer (a body relay's 16 KiB reads, a
-     * held request body), so it holds heads, chunk lines and small bodies; an event stream keeps its connection
-     * for as long as it lasts, and these are part of what it holds.
+     * The read buffer. Reads at least this large bypass it (a body relay's 16 KiB reads), so it holds heads,
+     * chunk lines and small bodies; an event stream keeps its connection for as long as it lasts, and this is
+     * part of what it holds.
      */
     private static final int BUFFER = 8 * 1024;
 
@@ -73,7 +73,10 @@ final class UpstreamConnection {
             }
             return new UpstreamConnection(instance, owner, socket, io,
                     new UpstreamInput(io.getInputStream(), BUFFER),
-                    new BufferedOutputStream(io.getOutputStream(), BUFFER));
+                    // without a size, and made on the exchange's virtual thread, the JDK starts the buffer at 512
+                    // bytes and grows it to what the writes need (at most 8 KiB): a request head and a small body,
+                    // about 1 KiB, instead of 8 KiB held for as long as the connection lives
+                    new BufferedOutputStream(io.getOutputStream()));
         } catch (IOException e) {
             channel.close();
             throw e;
