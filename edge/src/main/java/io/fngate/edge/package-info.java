@@ -6,10 +6,12 @@
  * {@link io.fngate.edge.ProblemDetails} (the one writer of {@code application/problem+json}). Everything else is
  * package-private and may change with Helidon: it relies on behaviour of Helidon 4.5.0 that is public but not
  * promised (a single connection selector is handed the connection before any byte is read; the HTTP/1.1
- * connection is interruptible exactly while it reads a request head; send listeners see mutable headers).
+ * connection is interruptible exactly while it reads a request head; send listeners see mutable headers; an
+ * HTTP/2 connection asked to close while a stream is active is not asked again).
  * <p>
  * How a connection flows: {@code EdgeSelector} (the listener's only selector) makes an {@code EdgeConnection},
- * which reads the socket through {@code RawInput}, tells HTTP/2 from HTTP/1.x, and runs Helidon's connection
+ * which reads the socket through {@code RawInput} (the rest of a large plain-text body through
+ * {@code BulkReads}, from the socket's channel), tells HTTP/2 from HTTP/1.x, and runs Helidon's connection
  * over a {@code RequestStream} (heads checked by {@code HeadReader} and {@code HeadParser}, chunked bodies by
  * {@code ChunkedBody}) and an {@code Http10Writer}; {@code ResponseListener} sees every HTTP/1.x response head;
  * {@code ProblemHandler} shapes every error answer.
