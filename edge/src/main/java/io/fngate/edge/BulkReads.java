@@ -49,6 +49,11 @@ final class BulkReads {
         }
     }
 
+    /** Whether Helidon's socket channel is accessible. */
+    static boolean accessible() {
+        return NIO_DELEGATE != null;
+    }
+
     /**
      * @param socket a connection's socket
      * @return its blocking channel when it is a plain one and accessible, else null

@@ -177,6 +177,27 @@ public final class Edge implements AutoCloseable {
     }
 
     /**
+     * The blocking channel under a plain (not TLS) connection's socket, for reading it beside Helidon (large
+     * request bodies here, a departed client's close elsewhere). Reached by reflection; see
+     * {@link #readsPlainChannels()}.
+     *
+     * @param socket a connection's socket
+     * @return its channel; empty over TLS, or when Helidon's socket internals are not accessible
+     */
+    public static java.util.Optional<java.nio.channels.SocketChannel> plainChannel(
+            io.helidon.common.socket.HelidonSocket socket) {
+        return java.util.Optional.ofNullable(BulkReads.channel(socket));
+    }
+
+    /**
+     * @return whether {@link #plainChannel} can find channels: the JVM runs with the fngate script's
+     *         {@code --add-opens io.helidon.common.socket/io.helidon.common.socket=io.fngate.edge}
+     */
+    public static boolean readsPlainChannels() {
+        return BulkReads.accessible();
+    }
+
+    /**
      * Whether a failure while reading a request body means the client sent a malformed body: broken chunked
      * framing (bad chunk size, missing CRLF, malformed trailer). Such a failure is the client's fault, not the
      * gateway's nor the upstream's: answer 400 (or let the exception propagate: it is a {@link RequestException}
