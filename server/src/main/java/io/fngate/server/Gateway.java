@@ -42,6 +42,12 @@ public final class Gateway implements AutoCloseable {
     private static final String PLAIN = "plain";
     /** Helidon's own grace beyond ours: the gateway ends what runs late itself, with its own outcome. */
     private static final Duration HELIDON_EXTRA_GRACE = Duration.ofSeconds(5);
+    /**
+     * No buffer of Helidon's in front of an HTTP/1.1 response body (its default is 4 KiB, made for every response
+     * and held as long as an event stream stays open). The relay already writes what it read in one piece and
+     * flushes when the upstream has nothing more ready; a second buffer only added a copy.
+     */
+    private static final int RESPONSE_BUFFER = 0;
 
     private final GuardedServer publicSocket;
     private final GuardedServer admin;
@@ -205,6 +211,7 @@ public final class Gateway implements AutoCloseable {
                         .port(port)
                         // TCP_NODELAY: without it, h2c requests wait ~40 ms on delayed ACKs (helidon-notes item 1)
                         .connectionOptions(o -> o.tcpNoDelay(true))
+                        .writeBufferSize(RESPONSE_BUFFER)
                         .maxTcpConnections(settings.maxTcpConnections())
                         .maxConcurrentRequests(settings.maxConcurrentRequests())
                         .shutdownGracePeriod(settings.shutdownGrace().plus(HELIDON_EXTRA_GRACE))
@@ -216,6 +223,7 @@ public final class Gateway implements AutoCloseable {
                     // cleartext beside TLS (HTTP/1.1 and h2c), e.g. for callers inside the cluster
                     b.putSocket(PLAIN, s -> s.host(settings.host()).port(plainPort)
                             .connectionOptions(o -> o.tcpNoDelay(true))
+                            .writeBufferSize(RESPONSE_BUFFER)
                             .maxTcpConnections(settings.maxTcpConnections())
                             .maxConcurrentRequests(settings.maxConcurrentRequests())
                             .shutdownGracePeriod(settings.shutdownGrace().plus(HELIDON_EXTRA_GRACE))
