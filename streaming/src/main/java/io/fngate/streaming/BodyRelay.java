@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  * the exchange until the deadline).
  * <p>
  * Backpressure: one buffer per relay; a slow client blocks the write, which stops reads, which fills the
- * upstream socket's window, which blocks the container. Memory per stream is the buffer size.
+ * upstream socket's window, which blocks the container. Memory per stream is the buffer size; an event stream,
+ * which mostly waits, holds none while it waits: it reads the first byte alone, then borrows a buffer from a
+ * shared pool for what is ready behind it, and gives it back once written.
  * <p>
  * Not responsible for closing either stream or for what a failure means: the caller decides.
  */
@@ -69,7 +71,8 @@ public final class BodyRelay {
      * @return how the relay ended; never throws for I/O failures
      */
     public RelayResult relay(InputStream from, OutputStream to) {
-        byte[] buf = new byte[bufferSize];
+        // an event stream spends its life waiting: it waits without a buffer and borrows one once bytes came
+        byte[] own = eventStream ? null : new byte[bufferSize];
         EventBoundary boundary = new EventBoundary();
         RelayTicker.Silence silence = eventStream && ticker != null
                 ? ticker.watch(to, boundary, keepAlive.toNanos(), abortUpstream) : null;
@@ -86,16 +89,28 @@ public final class BodyRelay {
                 // body's its idle timeout
                 boolean untilDeadline = eventStream || idleTimeout.compareTo(left) >= 0;
                 readTimeout.accept(untilDeadline ? left : idleTimeout);
+                byte[] buf = own;
                 int n;
                 try {
-                    n = from.read(buf);
+                    if (own != null) {
+                        n = from.read(own);
+                    } else {
+                        int first = from.read(); // waits holding no buffer
+                        if (first >= 0) {
+                            buf = EventBuffers.take(bufferSize);
+                            buf[0] = (byte) first;
+                        }
+                        n = first < 0 ? -1 : 1 + readReady(from, buf);
+                    }
                 } catch (SocketTimeoutException idle) {
+                    EventBuffers.give(buf, own);
                     if (untilDeadline) {
                         outcome = RelayResult.Outcome.DEADLINE; // the read waited until the deadline
                         break;
                     }
                     return new RelayResult(RelayResult.Outcome.UPSTREAM_STALLED, bytes);
                 } catch (IOException e) {
+                    EventBuffers.give(buf, own);
                     return new RelayResult(silence != null && silence.clientGone() ? RelayResult.Outcome.CLIENT_GONE
                             : RelayResult.Outcome.UPSTREAM_FAILED, bytes);
                 }
@@ -125,6 +140,7 @@ public final class BodyRelay {
                     if (silence != null) {
                         silence.lock.unlock();
                     }
+                    EventBuffers.give(buf, own);
                 }
             }
         } finally {
@@ -133,6 +149,19 @@ public final class BodyRelay {
             }
         }
         return finish(to, outcome, bytes);
+    }
+
+    /**
+     * After the first byte: what the source already holds, up to the buffer's end. A read bounded by
+     * {@code available()} does not wait, so the borrowed buffer goes back as soon as it is written.
+     */
+    private static int readReady(InputStream from, byte[] buf) throws IOException {
+        int ready = from.available();
+        if (ready <= 0) {
+            return 0;
+        }
+        int n = from.read(buf, 1, Math.min(ready, buf.length - 1));
+        return Math.max(n, 0); // the end, if it came, is read again by the next round
     }
 
     private static boolean nothingReady(InputStream from) {

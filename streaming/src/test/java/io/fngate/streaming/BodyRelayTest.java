@@ -1,6 +1,7 @@
 package io.fngate.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -41,16 +42,43 @@ class BodyRelayTest {
             this.steps = new ArrayDeque<>(List.of(steps));
         }
 
+        /** The rest of the step being read (an event stream reads a step's first byte alone). */
+        private byte[] pending = new byte[0];
+        private int pos;
+        /** Whether a read waited (PAUSE or BLOCK) while the reader held a buffer of its own. */
+        private boolean waitedHoldingBuffer;
+
         @Override
-        public int read() {
-            throw new UnsupportedOperationException();
+        public int read() throws IOException {
+            if (pos == pending.length && !next(false)) {
+                return -1;
+            }
+            return pending[pos++] & 0xFF;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (pos == pending.length && !next(true)) {
+                return -1;
+            }
+            int n = Math.min(len, pending.length - pos);
+            System.arraycopy(pending, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return pending.length - pos;
+        }
+
+        private boolean next(boolean holdingBuffer) throws IOException {
             String step = steps.poll();
             if (step == null) {
-                return -1;
+                return false;
+            }
+            if (step.equals("PAUSE") || step.equals("BLOCK")) {
+                waitedHoldingBuffer |= holdingBuffer;
             }
             if (step.equals("SILENCE")) {
                 clock.now = clock.now.plus(timeout);
@@ -58,7 +86,7 @@ class BodyRelayTest {
             }
             if (step.equals("PAUSE")) {
                 sleep(150);
-                return read(b, off, len);
+                return next(holdingBuffer);
             }
             if (step.equals("BLOCK")) {
                 try {
@@ -73,9 +101,9 @@ class BodyRelayTest {
             if (step.equals("RESET")) {
                 throw new IOException("connection reset");
             }
-            byte[] bytes = step.getBytes(StandardCharsets.UTF_8);
-            System.arraycopy(bytes, 0, b, off, bytes.length);
-            return bytes.length;
+            pending = step.getBytes(StandardCharsets.UTF_8);
+            pos = 0;
+            return true;
         }
     }
 
@@ -102,6 +130,7 @@ class BodyRelayTest {
     private static final class Recorder extends OutputStream {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final List<String> flushed = new ArrayList<>();
+        final List<String> writes = new ArrayList<>();
         private int mark;
 
         @Override
@@ -112,6 +141,7 @@ class BodyRelayTest {
         @Override
         public void write(byte[] b, int off, int len) {
             bytes.write(b, off, len);
+            writes.add(new String(b, off, len, StandardCharsets.UTF_8));
         }
 
         @Override
@@ -160,6 +190,29 @@ class BodyRelayTest {
         assertEquals(RelayResult.Outcome.COMPLETED, result.outcome());
         assertEquals(List.of("data: 1\n\n", "data: 2\n\n", ""), out.flushed);
         assertEquals(18, result.bytes());
+    }
+
+    @Test
+    void anEventThatArrivedWholeLeavesInOneWrite() {
+        // the relay reads an event stream's first byte alone; what came with it must go out in the same write
+        // (with no response buffer in Helidon, each write is a packet)
+        Script source = new Script(clock, "data: 1\n\n", "data: 22\n\n");
+        Recorder out = new Recorder();
+        relay(source, true, Duration.ofHours(1)).relay(source, out);
+        assertEquals(List.of("data: 1\n\n", "data: 22\n\n"), out.writes);
+    }
+
+    @Test
+    void aWaitingEventStreamHoldsNoBuffer() {
+        Script events = new Script(clock, "data: 1\n\n", "PAUSE", "data: 2\n\n");
+        Recorder out = new Recorder();
+        relay(events, true, Duration.ofHours(1)).relay(events, out);
+        assertFalse(events.waitedHoldingBuffer, "an event stream waited for its next event holding a buffer");
+        assertTrue(out.bytes.toString(StandardCharsets.UTF_8).endsWith("data: 2\n\n"));
+        // any other body keeps its buffer: its reads are large and back to back
+        Script body = new Script(clock, "{\"a\":1}\n", "PAUSE", "{\"a\":2}\n");
+        relay(body, false, Duration.ofHours(1)).relay(body, new Recorder());
+        assertTrue(body.waitedHoldingBuffer);
     }
 
     @Test
