@@ -39,8 +39,12 @@ final class UpstreamConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean reused;
     private volatile long idleSinceNanos;
-    /** In the pool's expiry watch; read and written by the exchange holding the connection only. */
-    boolean watched;
+    /** In the pool's expiry watch: set by the exchange holding the connection, read by the watchdog. */
+    volatile boolean watched;
+    /** When the watchdog plans to look at the connection: set by the watchdog, read by the exchange. */
+    volatile long dueAt;
+    /** The watchdog's entry for the connection ({@link ReadExpiries}'s own). */
+    ReadExpiries.Due entry;
 
     private UpstreamConnection(Instance instance, UpstreamPool.PerInstance owner, Socket raw, Socket socket,
                                UpstreamInput in, BufferedOutputStream out) {

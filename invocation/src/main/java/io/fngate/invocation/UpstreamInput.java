@@ -112,6 +112,11 @@ final class UpstreamInput extends InputStream {
         expiresAt = nanoTime;
     }
 
+    /** The expiry armed, or {@link #NEVER}. */
+    long expiresAt() {
+        return expiresAt;
+    }
+
     /**
      * For the watchdog: whether a read is waiting past its expiry. If so, it is marked expired and the caller
      * aborts the connection.

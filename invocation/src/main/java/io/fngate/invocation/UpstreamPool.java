@@ -41,8 +41,8 @@ final class UpstreamPool implements AutoCloseable {
     private final int maxPerInstance;
     private final UpstreamTls tls;
     private final ConcurrentHashMap<Instance, PerInstance> instances = new ConcurrentHashMap<>();
-    /** Connections in use that have had a read expiry armed ({@link #expireReads}). */
-    private final Set<UpstreamConnection> expiring = ConcurrentHashMap.newKeySet();
+    /** The watchdog's schedule of connections in use that have a read expiry armed ({@link #expireReads}). */
+    private final ReadExpiries expiries;
     private final AtomicInteger open = new AtomicInteger();
     private final ScheduledExecutorService sweeper;
 
@@ -73,6 +73,7 @@ final class UpstreamPool implements AutoCloseable {
         this.idleTimeoutNanos = idleTimeout.toNanos();
         this.maxIdlePerInstance = maxIdlePerInstance;
         this.maxPerInstance = maxPerInstance;
+        this.expiries = new ReadExpiries(TimeUnit.MILLISECONDS.toNanos(EXPIRY_TICK_MILLIS), this::abort);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fngate-upstream-sweeper");
             t.setDaemon(true);
@@ -90,35 +91,20 @@ final class UpstreamPool implements AutoCloseable {
      */
     void expireReads(UpstreamConnection connection, Duration timeout) {
         long nanos = Math.max(1, Math.min(timeout.toNanos(), Long.MAX_VALUE / 4));
-        connection.in().expireAt(System.nanoTime() + nanos);
-        if (!connection.watched) {
-            connection.watched = true; // only the exchange holding the connection arms it
-            expiring.add(connection);
-        }
+        long at = System.nanoTime() + nanos;
+        connection.in().expireAt(at);
+        expiries.armed(connection, at); // only the exchange holding the connection arms it
     }
 
-    /** The watchdog: aborts connections whose read waits past its expiry. */
+    /** The watchdog: aborts connections whose read waits past its expiry (fails the read, which reports it). */
     private void expire() {
-        if (expiring.isEmpty()) {
-            return;
-        }
-        long now = System.nanoTime();
-        for (UpstreamConnection c : expiring) {
-            if (c.isClosed()) {
-                expiring.remove(c); // closed by another thread than its exchange
-            } else if (c.in().expire(now)) {
-                abort(c); // fails the waiting read, which reports the expiry
-            }
-        }
+        expiries.tick(System.nanoTime());
     }
 
     /** The connection goes back to the pool: its expiry is dropped and the watchdog forgets it. */
     private void unwatch(UpstreamConnection connection) {
         connection.in().expireAt(UpstreamInput.NEVER);
-        if (connection.watched) {
-            connection.watched = false;
-            expiring.remove(connection);
-        }
+        expiries.disarmed(connection);
     }
 
     /**
@@ -200,10 +186,15 @@ final class UpstreamPool implements AutoCloseable {
     }
 
     private void closed(UpstreamConnection connection) {
-        expiring.remove(connection); // may run on any thread: the flag is the exchange's
+        expiries.closed(connection); // may run on any thread
         open.decrementAndGet();
         connection.owner().permits.release();
         connection.owner().users.decrementAndGet();
+    }
+
+    /** The read-expiry watchdog (for tests). */
+    ReadExpiries expiries() {
+        return expiries;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.fngate.invocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -180,6 +181,70 @@ class UpstreamPoolTest {
             assertEquals('x', again.in().read(), "the expiry armed before the release ended a later read");
             pool.abort(again);
         }
+    }
+
+    @Test
+    void anExpiryFarAheadIsNotLookedAtEveryTick() throws Exception {
+        try (ServerSocket server = slowByteServer();
+             UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofSeconds(10), 64, 64,
+                     UpstreamTls.systemDefault())) {
+            List<UpstreamConnection> held = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                UpstreamConnection c = pool.acquire(instance(server), false);
+                pool.expireReads(c, Duration.ofHours(1)); // an event stream's read waits until its deadline
+                held.add(c);
+            }
+            awaitScheduled(pool, 20);
+            Thread.sleep(30 * UpstreamPool.EXPIRY_TICK_MILLIS);
+            for (UpstreamConnection c : held) {
+                pool.expireReads(c, Duration.ofHours(1)); // every read arms it again, a little later
+            }
+            Thread.sleep(5 * UpstreamPool.EXPIRY_TICK_MILLIS);
+            assertEquals(0, pool.expiries().looks(), "connections looked at long before their expiry");
+            held.forEach(pool::abort);
+            awaitScheduled(pool, 0); // closed connections leave the schedule at once, not in an hour
+        }
+    }
+
+    @Test
+    void anExpiryArmedSoonerThanPlannedStillEndsTheReadInTime() throws Exception {
+        try (ServerSocket server = slowByteServer();
+             UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 16,
+                     UpstreamTls.systemDefault())) {
+            UpstreamConnection c = pool.acquire(instance(server), false);
+            pool.expireReads(c, Duration.ofHours(1));
+            awaitScheduled(pool, 1);
+            long start = System.nanoTime();
+            pool.expireReads(c, Duration.ofMillis(100));
+            assertTimeoutPreemptively(Duration.ofSeconds(2),
+                    () -> assertThrows(SocketTimeoutException.class, () -> c.in().read()));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis >= 100 && tookMillis < 290, "expired after " + tookMillis + " ms");
+        }
+    }
+
+    @Test
+    void anExpiryMovedLaterIsActedOnAtItsNewTime() throws Exception {
+        try (ServerSocket server = slowByteServer();
+             UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 16,
+                     UpstreamTls.systemDefault())) {
+            UpstreamConnection c = pool.acquire(instance(server), false);
+            long start = System.nanoTime();
+            pool.expireReads(c, Duration.ofMillis(40));
+            awaitScheduled(pool, 1);
+            pool.expireReads(c, Duration.ofMillis(160)); // as a body's next read does
+            assertThrows(SocketTimeoutException.class, () -> c.in().read());
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis >= 160 && tookMillis < 290, "expired after " + tookMillis + " ms");
+        }
+    }
+
+    private static void awaitScheduled(UpstreamPool pool, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (pool.expiries().scheduled() != n && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertEquals(n, pool.expiries().scheduled(), "entries in the expiry schedule");
     }
 
     @Test
