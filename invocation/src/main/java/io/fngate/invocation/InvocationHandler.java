@@ -27,13 +27,21 @@ public final class InvocationHandler implements Handler, AutoCloseable {
     private final InvocationListener listener;
     private final Clock clock;
     private final UpstreamPool pool;
-    /** How often event streams are looked at for a due keep-alive comment (at most this much late). */
-    private static final java.time.Duration KEEP_ALIVE_TICK = java.time.Duration.ofMillis(20);
     private final ClientWatcher watcher;
     private final RelayTicker ticker;
     private final AsyncResults asyncResults;
     private final java.util.Set<Exchange> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
+
+    /**
+     * How often event streams are looked at for a due keep-alive comment: a comment is at most this much late,
+     * and every open stream is looked at once per tick. A twentieth of the interval, between 20 and 250 ms:
+     * with the default 5 s that is 4 scans a second, not 50 (3,000 idle streams took 2% of a core at 20 ms).
+     */
+    static java.time.Duration keepAliveTick(java.time.Duration keepAlive) {
+        long millis = Math.clamp(keepAlive.toMillis() / 20, 20, 250);
+        return java.time.Duration.ofMillis(millis);
+    }
 
     private InvocationHandler(Builder b) {
         this.router = Objects.requireNonNull(b.router, "router");
@@ -41,7 +49,7 @@ public final class InvocationHandler implements Handler, AutoCloseable {
         this.keys = java.util.Optional.ofNullable(b.keys);
         this.settings = b.settings;
         this.watcher = new ClientWatcher(settings.requestBodyTimeout());
-        this.ticker = RelayTicker.start(KEEP_ALIVE_TICK);
+        this.ticker = RelayTicker.start(keepAliveTick(settings.sseKeepAlive()));
         this.listener = b.listener;
         this.clock = b.clock;
         this.pool = new UpstreamPool(settings.connectTimeout(), settings.upstreamIdleTimeout(),
