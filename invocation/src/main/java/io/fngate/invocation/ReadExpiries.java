@@ -43,13 +43,14 @@ final class ReadExpiries {
 
     /**
      * From the exchange holding the connection, after it set the expiry to {@code at}: the watchdog is told
-     * when the connection was not watched yet, or when it now expires sooner than the watchdog planned to look.
+     * when the connection was not watched yet, when it has no entry (its expiry was lifted for a while:
+     * {@link UpstreamConnection#readTimeout}), or when it now expires sooner than the watchdog planned to look.
      */
     void armed(UpstreamConnection c, long at) {
         if (!c.watched) {
             c.watched = true;
             changed.add(c);
-        } else if (at - c.dueAt < -tickNanos) {
+        } else if (c.entry == null || at - c.dueAt < -tickNanos) {
             changed.add(c);
         }
     }

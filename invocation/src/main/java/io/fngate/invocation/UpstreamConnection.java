@@ -43,8 +43,8 @@ final class UpstreamConnection {
     volatile boolean watched;
     /** When the watchdog plans to look at the connection: set by the watchdog, read by the exchange. */
     volatile long dueAt;
-    /** The watchdog's entry for the connection ({@link ReadExpiries}'s own). */
-    ReadExpiries.Due entry;
+    /** The watchdog's entry for the connection: set by the watchdog ({@link ReadExpiries}), read by the exchange. */
+    volatile ReadExpiries.Due entry;
 
     private UpstreamConnection(Instance instance, UpstreamPool.PerInstance owner, Socket raw, Socket socket,
                                UpstreamInput in, BufferedOutputStream out) {

@@ -239,6 +239,23 @@ class UpstreamPoolTest {
         }
     }
 
+    @Test
+    void anExpiryArmedAgainAfterASocketTimeoutStillEndsTheRead() throws Exception {
+        try (ServerSocket server = slowByteServer();
+             UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 16,
+                     UpstreamTls.systemDefault())) {
+            UpstreamConnection c = pool.acquire(instance(server), false);
+            pool.expireReads(c, Duration.ofMillis(20));
+            c.readTimeout(Duration.ofSeconds(5)); // lifts the expiry (a poll's wait): the watchdog drops its entry
+            Thread.sleep(60);
+            long start = System.nanoTime();
+            pool.expireReads(c, Duration.ofMillis(100));
+            assertThrows(SocketTimeoutException.class, () -> c.in().read(), "the read outlived its expiry");
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis < 250, "expired after " + tookMillis + " ms");
+        }
+    }
+
     private static void awaitScheduled(UpstreamPool pool, int n) throws InterruptedException {
         long deadline = System.nanoTime() + 1_000_000_000L;
         while (pool.expiries().scheduled() != n && System.nanoTime() < deadline) {
