@@ -67,7 +67,8 @@ public final class BodyRelay {
      * Relays until the upstream body ends, the deadline passes or either side fails.
      *
      * @param from upstream body; its reads must honour the timeout set through the builder's read-timeout hook
-     * @param to   client body
+     * @param to   client body; it must not keep an array after its {@code write} returns (event streams write
+     *             from pooled buffers)
      * @return how the relay ended; never throws for I/O failures
      */
     public RelayResult relay(InputStream from, OutputStream to) {
