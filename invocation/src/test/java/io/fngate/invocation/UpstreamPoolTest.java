@@ -209,51 +209,57 @@ class UpstreamPoolTest {
     @Test
     void anExpiryArmedSoonerThanPlannedStillEndsTheReadInTime() throws Exception {
         try (ServerSocket server = slowByteServer();
-             UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 16,
-                     UpstreamTls.systemDefault())) {
+             UpstreamPool pool = smallPool()) {
             UpstreamConnection c = pool.acquire(instance(server), false);
             pool.expireReads(c, Duration.ofHours(1));
             awaitScheduled(pool, 1);
             long start = System.nanoTime();
             pool.expireReads(c, Duration.ofMillis(100));
-            assertTimeoutPreemptively(Duration.ofSeconds(2),
-                    () -> assertThrows(SocketTimeoutException.class, () -> c.in().read()));
-            long tookMillis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(tookMillis >= 100 && tookMillis < 290, "expired after " + tookMillis + " ms");
+            assertReadExpires(c, start, 100, 290);
         }
     }
 
     @Test
     void anExpiryMovedLaterIsActedOnAtItsNewTime() throws Exception {
         try (ServerSocket server = slowByteServer();
-             UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 16,
-                     UpstreamTls.systemDefault())) {
+             UpstreamPool pool = smallPool()) {
             UpstreamConnection c = pool.acquire(instance(server), false);
             long start = System.nanoTime();
             pool.expireReads(c, Duration.ofMillis(40));
             awaitScheduled(pool, 1);
             pool.expireReads(c, Duration.ofMillis(160)); // as a body's next read does
-            assertThrows(SocketTimeoutException.class, () -> c.in().read());
-            long tookMillis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(tookMillis >= 160 && tookMillis < 290, "expired after " + tookMillis + " ms");
+            assertReadExpires(c, start, 160, 290);
         }
     }
 
     @Test
     void anExpiryArmedAgainAfterASocketTimeoutStillEndsTheRead() throws Exception {
         try (ServerSocket server = slowByteServer();
-             UpstreamPool pool = new UpstreamPool(Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 16,
-                     UpstreamTls.systemDefault())) {
+             UpstreamPool pool = smallPool()) {
             UpstreamConnection c = pool.acquire(instance(server), false);
             pool.expireReads(c, Duration.ofMillis(20));
             c.readTimeout(Duration.ofSeconds(5)); // lifts the expiry (a poll's wait): the watchdog drops its entry
             Thread.sleep(60);
             long start = System.nanoTime();
             pool.expireReads(c, Duration.ofMillis(100));
-            assertThrows(SocketTimeoutException.class, () -> c.in().read(), "the read outlived its expiry");
-            long tookMillis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(tookMillis < 250, "expired after " + tookMillis + " ms");
+            assertReadExpires(c, start, 0, 250);
         }
+    }
+
+    /** The pool of the expiry tests: 4 idle and 16 open connections at most per instance. */
+    private static UpstreamPool smallPool() {
+        return new UpstreamPool(Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 16, UpstreamTls.systemDefault());
+    }
+
+    /**
+     * A read on {@code c} fails as a timeout (before the slow server's byte, at 300 ms) between {@code minMillis}
+     * and {@code maxMillis} after {@code start}.
+     */
+    private static void assertReadExpires(UpstreamConnection c, long start, long minMillis, long maxMillis) {
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThrows(SocketTimeoutException.class,
+                () -> c.in().read(), "the read outlived its expiry"));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMillis >= minMillis && tookMillis < maxMillis, "expired after " + tookMillis + " ms");
     }
 
     private static void awaitScheduled(UpstreamPool pool, int n) throws InterruptedException {
