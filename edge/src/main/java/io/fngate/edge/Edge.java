@@ -190,6 +190,19 @@ public final class Edge implements AutoCloseable {
     }
 
     /**
+     * Sends a whole entity, as {@code res.send(entity)} does. Over an edge connection's HTTP/2 stream whose
+     * flow-control window takes the entity, the response's HEADERS frame and its first DATA frame leave in one
+     * socket write instead of Helidon's two (one client wake-up fewer per response). Call it on the thread that
+     * handles the request.
+     *
+     * @param res    the response, nothing of it sent yet
+     * @param entity the whole body
+     */
+    public static void sendWhole(io.helidon.webserver.http.ServerResponse res, byte[] entity) {
+        HeadersHold.send(res, entity);
+    }
+
+    /**
      * @return whether {@link #plainChannel} can find channels: the JVM runs with the fngate script's
      *         {@code --add-opens io.helidon.common.socket/io.helidon.common.socket=io.fngate.edge}
      */

@@ -62,7 +62,7 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
         this.socket = original.serverSocket();
         this.in = new RawInput(socket);
         this.requests = new RequestStream(this, in, selector.settings());
-        this.writer = new Http10Writer(original.dataWriter());
+        this.writer = new Http10Writer(new HeadersHold(original.dataWriter()));
         this.context = new EdgeContext(this, original, requests, writer);
         DataReader identified = original.dataReader();
         if (identified.available() > 0) {

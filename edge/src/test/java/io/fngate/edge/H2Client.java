@@ -34,13 +34,55 @@ final class H2Client implements AutoCloseable {
     private int nextStream = 1;
 
     H2Client(int port) throws IOException {
+        this(port, -1);
+    }
+
+    /** @param initialWindow SETTINGS_INITIAL_WINDOW_SIZE to announce (streams' send windows); -1: none */
+    H2Client(int port, int initialWindow) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(5000);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         out.write(PREFACE);
-        frame(SETTINGS, 0, 0, new byte[0]);
+        frame(SETTINGS, 0, 0, initialWindow < 0 ? new byte[0]
+                : java.nio.ByteBuffer.allocate(6).putShort((short) 4).putInt(initialWindow).array());
+    }
+
+    /** A frame as read. */
+    record Frame(int type, int flags, int stream, byte[] payload) {
+        boolean endsStream() {
+            return (type == DATA || type == HEADERS) && (flags & 1) != 0;
+        }
+    }
+
+    /** Reads the next frame other than SETTINGS (those are acknowledged) within the socket timeout. */
+    Frame next() throws IOException {
+        while (true) {
+            int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+            Frame f = new Frame(in.readUnsignedByte(), in.readUnsignedByte(), in.readInt() & 0x7fffffff,
+                    in.readNBytes(length));
+            if (f.type != SETTINGS) {
+                return f;
+            }
+            if ((f.flags & 1) == 0) {
+                frame(SETTINGS, 1, 0, new byte[0]); // ACK
+            }
+        }
+    }
+
+    /** Reads the next frame of stream (frames of others and of the connection are skipped). */
+    Frame next(int stream) throws IOException {
+        Frame f = next();
+        while (f.stream != stream) {
+            f = next();
+        }
+        return f;
+    }
+
+    /** Opens a stream's (or, with 0, the connection's) receive window by increment bytes. */
+    void windowUpdate(int stream, int increment) throws IOException {
+        frame(8, 0, stream, java.nio.ByteBuffer.allocate(4).putInt(increment).array());
     }
 
     Reply get(String path, String authority) {

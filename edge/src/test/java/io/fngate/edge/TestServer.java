@@ -18,8 +18,9 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * A minimal edge-fronted WebServer on 127.0.0.1, port 0, whose handler records every request that reaches it.
- * Routes: {@code /chunked} answers with a chunked (streamed) body of three parts, {@code /close} answers with
- * {@code Connection: close}, {@code /throw} throws, {@code /sink} reads the body in large reads and answers
+ * Routes: {@code /whole} answers {@code whole body} through {@link Edge#sendWhole}, {@code /chunked} answers
+ * with a chunked (streamed) body of three parts, {@code /close} answers with {@code Connection: close},
+ * {@code /throw} throws, {@code /sink} reads the body in large reads and answers
  * {@code bytes=<n> largest-read=<n> crc=<crc32 hex>}; anything else echoes what it saw:
  * {@code ok <method> <target> <wire version> host=<host> body=<body>}, after sleeping {@code ?ms=N} if asked, and
  * even to HEAD for {@code /entity...} (which Helidon then writes after the head).
@@ -46,6 +47,10 @@ final class TestServer implements AutoCloseable {
                             res.header(HeaderNames.CONNECTION, "close").send("closing\n");
                         })
                         .any("/sink", this::sink)
+                        .any("/whole", (req, res) -> {
+                            record(req, "", null);
+                            Edge.sendWhole(res, "whole body\n".getBytes(StandardCharsets.US_ASCII));
+                        })
                         .any("/throw", (req, res) -> {
                             record(req, "", null);
                             throw new IllegalStateException("secret internals");

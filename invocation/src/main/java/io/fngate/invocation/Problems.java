@@ -5,6 +5,7 @@ import java.util.UUID;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
+import io.fngate.edge.Edge;
 import io.fngate.edge.ProblemDetails;
 
 /**
@@ -36,7 +37,7 @@ final class Problems {
             res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
             res.send();
         } else {
-            res.send(body);
+            Edge.sendWhole(res, body);
         }
     }
 }

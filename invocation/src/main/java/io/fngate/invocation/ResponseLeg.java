@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import io.fngate.edge.Edge;
 import io.fngate.streaming.BodyRelay;
 import io.fngate.streaming.RelayObserver;
 import io.fngate.streaming.RelayResult;
@@ -186,7 +187,7 @@ final class ResponseLeg {
         }
         LegResult result;
         try {
-            ex.res().send(body);
+            Edge.sendWhole(ex.res(), body); // HTTP/2: headers and body in one write
             result = LegResult.ended(InvocationRecord.Outcome.COMPLETED, code, length);
             observer.relayed(body, 0, length);
             observer.ended(RelayResult.Outcome.COMPLETED);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.fngate.edge.Edge;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -86,7 +87,7 @@ final class StatusPoll {
         try {
             Optional<byte[]> small = r.body().inMemory();
             if (small.isPresent()) {
-                res.send(small.get());
+                Edge.sendWhole(res, small.get());
             } else {
                 res.header(HeaderNames.CONTENT_LENGTH, Long.toString(size));
                 try (InputStream in = r.body().open(); OutputStream out = res.outputStream()) {

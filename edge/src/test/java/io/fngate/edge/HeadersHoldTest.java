@@ -1,0 +1,214 @@
+package io.fngate.edge;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataWriter;
+import io.helidon.common.socket.PeerInfo;
+import io.helidon.common.socket.SocketContext;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.http.WritableHeaders;
+import io.helidon.http.http2.FlowControl;
+import io.helidon.http.http2.Http2ConnectionWriter;
+import io.helidon.http.http2.Http2Flag;
+import io.helidon.http.http2.Http2FrameData;
+import io.helidon.http.http2.Http2FrameHeader;
+import io.helidon.http.http2.Http2FrameTypes;
+import io.helidon.http.http2.Http2Headers;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A whole HTTP/2 response leaves in one socket write, written by Helidon's own frame writer; frames keep their
+ * order whoever writes them; nothing held is lost.
+ */
+class HeadersHoldTest {
+    private static final int HEADERS = 1;
+    private static final int DATA = 0;
+
+    /** The socket: what each write carried. */
+    private static final class Writes implements DataWriter {
+        final List<byte[]> writes = new ArrayList<>();
+
+        @Override
+        public synchronized void write(BufferData buffer) {
+            writes.add(buffer.readBytes());
+        }
+
+        @Override
+        public void write(BufferData... buffers) {
+            for (BufferData b : buffers) {
+                write(b);
+            }
+        }
+
+        @Override
+        public void writeNow(BufferData... buffers) {
+            write(buffers);
+        }
+
+        @Override
+        public void writeNow(BufferData buffer) {
+            write(buffer);
+        }
+
+        /** The frame types in one write, in order. */
+        List<Integer> types(int write) {
+            byte[] w = writes.get(write);
+            List<Integer> types = new ArrayList<>();
+            for (int i = 0; i + 9 <= w.length; i += 9 + ((w[i] & 0xff) << 16 | (w[i + 1] & 0xff) << 8 | w[i + 2] & 0xff)) {
+                types.add((int) w[i + 3]);
+            }
+            return types;
+        }
+    }
+
+    private final Writes socket = new Writes();
+    private final HeadersHold hold = new HeadersHold(socket);
+    private final Http2ConnectionWriter helidon = new Http2ConnectionWriter(new Ctx(), hold, List.of());
+
+    /** Writes a 200 with a body the way Http2ServerResponse.send(byte[]) does. */
+    private void respond(int stream, String body) {
+        WritableHeaders<?> headers = WritableHeaders.create();
+        headers.set(HeaderNames.CONTENT_TYPE, "text/plain");
+        Http2Headers h2 = Http2Headers.create(headers).status(Status.OK_200);
+        byte[] b = body.getBytes();
+        Http2FrameData data = new Http2FrameData(Http2FrameHeader.create(b.length, Http2FrameTypes.DATA,
+                Http2Flag.DataFlags.create(Http2Flag.END_OF_STREAM), stream), BufferData.create(b));
+        helidon.writeHeaders(h2, stream, Http2Flag.HeaderFlags.create(Http2Flag.END_OF_HEADERS), data,
+                FlowControl.Outbound.NOOP);
+    }
+
+    private static BufferData frame(int type, int flags, int stream, int length) {
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        f.writeBytes(new byte[] {0, 0, (byte) length, (byte) type, (byte) flags, 0, 0, 0, (byte) stream});
+        f.writeBytes(new byte[length]);
+        return BufferData.create(f.toByteArray());
+    }
+
+    @Test
+    void withoutTheHoldHelidonWritesAWholeResponseInTwoWrites() {
+        respond(1, "hello");
+        assertEquals(2, socket.writes.size());
+    }
+
+    @Test
+    void aWholeResponseLeavesInOneWrite() {
+        HeadersHold.holding(() -> respond(1, "hello"));
+        assertEquals(1, socket.writes.size());
+        assertEquals(List.of(HEADERS, DATA), socket.types(0));
+        String hex = HexFormat.of().formatHex(socket.writes.get(0));
+        assertEquals(true, hex.endsWith(HexFormat.of().formatHex("hello".getBytes())), hex);
+    }
+
+    @Test
+    void eachResponseOfAConnectionIsOneWrite() {
+        for (int stream = 1; stream < 10; stream += 2) {
+            int s = stream;
+            HeadersHold.holding(() -> respond(s, "body of " + s));
+        }
+        assertEquals(5, socket.writes.size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(List.of(HEADERS, DATA), socket.types(i), "response " + i);
+        }
+    }
+
+    @Test
+    void aFrameOfAnotherThreadLeavesBehindTheHeldHeaders() throws Exception {
+        HeadersHold.holding(() -> {
+            hold.writeNow(frame(HEADERS, 0x4, 1, 3)); // held: its DATA has not come yet
+            Thread other = Thread.ofVirtual().start(() -> hold.writeNow(frame(HEADERS, 0x5, 3, 2)));
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            hold.writeNow(frame(DATA, 0x1, 1, 4));
+        });
+        assertEquals(2, socket.writes.size());
+        assertEquals(List.of(HEADERS, HEADERS), socket.types(0)); // stream 1's, then stream 3's: encoding order
+        assertEquals(1, socket.writes.get(0)[8]);
+        assertEquals(List.of(DATA), socket.types(1));
+    }
+
+    @Test
+    void heldHeadersAreSentWhenNoDataFollows() {
+        HeadersHold.holding(() -> hold.writeNow(frame(HEADERS, 0x4, 1, 3)));
+        assertEquals(1, socket.writes.size());
+        assertEquals(List.of(HEADERS), socket.types(0));
+    }
+
+    @Test
+    void headersThatEndTheirStreamAreNotHeld() {
+        HeadersHold.holding(() -> {
+            hold.writeNow(frame(HEADERS, 0x5, 1, 3));
+            assertEquals(1, socket.writes.size());
+        });
+    }
+
+    @Test
+    void nothingIsHeldOutsideAWholeSend() {
+        hold.writeNow(frame(HEADERS, 0x4, 1, 3));
+        assertEquals(1, socket.writes.size());
+    }
+
+    @Test
+    void aWholeResponseOverH2cArrivesIntact() throws Exception {
+        try (TestServer server = TestServer.start(); H2Client client = new H2Client(server.port())) {
+            for (int i = 0; i < 3; i++) {
+                H2Client.Reply reply = client.get("/whole", "localhost");
+                assertEquals(0x88, reply.status()); // :status 200
+                assertEquals("whole body\n", reply.body());
+            }
+        }
+    }
+
+    /**
+     * A client that opens its streams' windows only when it sees response headers: the headers must come although
+     * the body cannot (held for a DATA write that waits for a WINDOW_UPDATE, they would never leave).
+     */
+    @Test
+    void headersAreNotHeldWhenTheWindowCannotTakeTheBody() throws Exception {
+        try (TestServer server = TestServer.start(); H2Client client = new H2Client(server.port(), 0)) {
+            int stream = client.start("/whole", "localhost");
+            H2Client.Frame headers = client.next(stream); // the socket times out after 5 s
+            assertEquals(List.of(HEADERS, stream, 0), List.of(headers.type(), headers.stream(), headers.flags() & 1));
+            client.windowUpdate(stream, 1000);
+            H2Client.Frame data = client.next(stream);
+            assertEquals(List.of(DATA, stream, true), List.of(data.type(), data.stream(), data.endsStream()));
+            assertEquals("whole body\n", new String(data.payload()));
+        }
+    }
+
+    private static final class Ctx implements SocketContext {
+        @Override
+        public PeerInfo remotePeer() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PeerInfo localPeer() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isSecure() {
+            return false;
+        }
+
+        @Override
+        public String socketId() {
+            return "test";
+        }
+
+        @Override
+        public String childSocketId() {
+            return "test";
+        }
+    }
+}
