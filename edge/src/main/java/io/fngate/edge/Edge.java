@@ -203,6 +203,22 @@ public final class Edge implements AutoCloseable {
     }
 
     /**
+     * A response body stream whose first write leaves in one socket write with the response head (which Helidon
+     * writes at the first write, in a write of its own): one client wake-up fewer per streamed response, and an
+     * event stream's first event arrives with its head. A {@code flush()} before any write sends the head alone.
+     * Over HTTP/2 only when the stream's flow-control window takes that first write. Write to it on the thread
+     * that handles the request.
+     *
+     * @param res the response, nothing of it sent yet
+     * @param out {@code res.outputStream()}, possibly wrapped
+     * @return the stream to write the body to
+     */
+    public static java.io.OutputStream headWithFirstWrite(io.helidon.webserver.http.ServerResponse res,
+                                                          java.io.OutputStream out) {
+        return HeadersHold.headWithFirstWrite(res, out);
+    }
+
+    /**
      * @return whether {@link #plainChannel} can find channels: the JVM runs with the fngate script's
      *         {@code --add-opens io.helidon.common.socket/io.helidon.common.socket=io.fngate.edge}
      */

@@ -1,5 +1,8 @@
 package io.fngate.edge;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -9,20 +12,21 @@ import io.helidon.http.http2.Http2Stream;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * The writer under every edge connection (beneath {@link Http10Writer}). Over HTTP/2 it lets a response's HEADERS
- * frame wait for the DATA frame that its stream's thread writes next, so that both leave in one socket write.
- * Helidon 4.5.0 writes a whole response ({@code ServerResponse.send(byte[])}) as two writes, one per frame, and
- * on a loopback or LAN link each write is a segment the client is woken for: with one stream per connection that
- * second wake-up was a fifth of the gateway's CPU per request.
+ * The writer under every edge connection (beneath {@link Http10Writer}). It lets a response's head wait for the
+ * first bytes of its body, so that both leave in one socket write. Helidon 4.5.0 writes them apart: a whole
+ * HTTP/2 response ({@code ServerResponse.send(byte[])}) as a HEADERS and a DATA frame, a streamed response (both
+ * protocols) as its head and then its first chunk or frame. On a loopback or LAN link each write is a segment the
+ * client is woken for (with one h2c stream per connection, one of eight syscalls per request).
  * <p>
- * A frame is held only while {@link #send} runs on the same thread, only when it is a HEADERS frame that does not
- * end its stream, and only when the stream's flow-control window already takes the whole entity (so the DATA
- * write cannot wait for a WINDOW_UPDATE, which a client might send only after it saw the headers). Any other
- * write on the connection first sends what is held, in front of itself: frames leave in the order Helidon
- * encoded them, which HPACK's shared table requires. If the DATA write never comes (the stream was reset), the
- * held frame is sent when {@link #send} ends.
+ * A write is held only on request: inside {@link #holding} on the same thread (see {@link #send} and
+ * {@link #headWithFirstWrite}), the first write made is held, and the next write of that thread carries it.
+ * Over HTTP/2 a hold is asked for only when the stream's flow-control window already takes the body's bytes, so
+ * that the DATA write cannot wait for a WINDOW_UPDATE that a client might send only after it saw the headers.
+ * Any other write on the connection first sends what is held, in front of itself: frames leave in the order
+ * Helidon encoded them, which HPACK's shared table requires. Whatever is still held when {@link #holding} ends
+ * (no body write came: the stream was reset) is sent then.
  * <p>
- * Not responsible for framing or flow control (Helidon's); for HTTP/1.x it passes every write unchanged.
+ * Not responsible for framing or flow control (Helidon's); without a hold it passes every write unchanged.
  */
 final class HeadersHold implements DataWriter {
     private static final System.Logger LOG = System.getLogger(HeadersHold.class.getName());
@@ -30,8 +34,6 @@ final class HeadersHold implements DataWriter {
     private static final ThreadLocal<Object> HOLD = new ThreadLocal<>();
     private static final Object ARMED = new Object();
     private static final Field STREAM = streamField();
-    private static final int TYPE_HEADERS = 0x1;
-    private static final int FLAG_END_STREAM = 0x1;
 
     private final DataWriter out;
     // a lock, not synchronized: writes block on the socket, and a monitor would pin a virtual thread on JDK 21
@@ -80,6 +82,71 @@ final class HeadersHold implements DataWriter {
         }
     }
 
+    /**
+     * out, whose first write leaves in one socket write with the response head that Helidon writes just before
+     * it (HTTP/1.1: head and first chunk; HTTP/2: HEADERS and DATA, when the window takes the write).
+     */
+    static OutputStream headWithFirstWrite(ServerResponse res, OutputStream out) {
+        return new OutputStream() {
+            // Helidon keeps a body's first write (it may yet become a Content-Length body) and writes head and
+            // bytes at the next write or flush: both calls run with the head held, until the first flush
+            private boolean first = true;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (first && len > 0 && (!http2(res) || windowTakes(res, len))) {
+                    held(() -> out.write(b, off, len));
+                } else {
+                    first = false;
+                    out.write(b, off, len);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                if (first) {
+                    first = false;
+                    held(out::flush);
+                } else {
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.close();
+            }
+        };
+    }
+
+    /** A write of an output stream. */
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private static void held(Write write) throws IOException {
+        try {
+            holding(() -> {
+                try {
+                    write.run();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static boolean http2(ServerResponse res) {
+        return res.getClass().getName().equals("io.helidon.webserver.http2.Http2ServerResponse");
+    }
+
     /** Whether res is an HTTP/2 response whose stream and connection windows take length bytes now. */
     private static boolean windowTakes(ServerResponse res, int length) {
         if (STREAM == null || !STREAM.getDeclaringClass().isInstance(res)) {
@@ -104,7 +171,9 @@ final class HeadersHold implements DataWriter {
     public void write(BufferData buffer) {
         lock.lock();
         try {
-            out.write(withHeld(buffer));
+            if (!hold(buffer)) {
+                out.write(withHeld(buffer));
+            }
         } finally {
             lock.unlock();
         }
@@ -121,16 +190,23 @@ final class HeadersHold implements DataWriter {
     public void writeNow(BufferData buffer) {
         lock.lock();
         try {
-            if (held == null && HOLD.get() == ARMED && opensStream(buffer)) {
-                held = BufferData.create(buffer.readBytes()); // Helidon may reuse what it handed in
-                holder = Thread.currentThread();
-                HOLD.set(this);
-                return;
+            if (!hold(buffer)) {
+                out.writeNow(withHeld(buffer));
             }
-            out.writeNow(withHeld(buffer));
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Holds buffer when it is the first write of a thread that asked for a hold; with the lock held. */
+    private boolean hold(BufferData buffer) {
+        if (held != null || HOLD.get() != ARMED) {
+            return false;
+        }
+        held = BufferData.create(buffer.readBytes()); // Helidon may reuse what it handed in
+        holder = Thread.currentThread();
+        HOLD.set(this);
+        return true;
     }
 
     @Override
@@ -167,10 +243,5 @@ final class HeadersHold implements DataWriter {
         held = null;
         holder = null;
         return buffer.available() == 0 ? h : BufferData.create(h, buffer);
-    }
-
-    /** A HEADERS frame (RFC 9113 section 4.1: length 3 bytes, type, flags) that leaves its stream open. */
-    private static boolean opensStream(BufferData frame) {
-        return frame.available() > 9 && frame.get(3) == TYPE_HEADERS && (frame.get(4) & FLAG_END_STREAM) == 0;
     }
 }

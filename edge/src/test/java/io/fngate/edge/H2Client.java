@@ -85,6 +85,11 @@ final class H2Client implements AutoCloseable {
         frame(8, 0, stream, java.nio.ByteBuffer.allocate(4).putInt(increment).array());
     }
 
+    /** The client's own port (the server's writes to it carry it as their remote port). */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
     Reply get(String path, String authority) {
         return finish(start(path, authority), false);
     }

@@ -144,14 +144,6 @@ class HeadersHoldTest {
     }
 
     @Test
-    void headersThatEndTheirStreamAreNotHeld() {
-        HeadersHold.holding(() -> {
-            hold.writeNow(frame(HEADERS, 0x5, 1, 3));
-            assertEquals(1, socket.writes.size());
-        });
-    }
-
-    @Test
     void nothingIsHeldOutsideAWholeSend() {
         hold.writeNow(frame(HEADERS, 0x4, 1, 3));
         assertEquals(1, socket.writes.size());
@@ -182,6 +174,102 @@ class HeadersHoldTest {
             H2Client.Frame data = client.next(stream);
             assertEquals(List.of(DATA, stream, true), List.of(data.type(), data.stream(), data.endsStream()));
             assertEquals("whole body\n", new String(data.payload()));
+        }
+    }
+
+    /** Helidon writes a streamed response's head apart from its first bytes; held, they leave together. */
+    @Test
+    void aStreamedResponsesHeadLeavesWithItsFirstBytesOverHttp1() throws Exception {
+        try (TestServer server = unbuffered()) {
+            String get = "GET %s HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n";
+            List<Long> plain = socketWrites(() -> {
+                RawClient c = new RawClient(server.port());
+                c.send(get.formatted("/stream?plain")).read();
+                return c;
+            });
+            List<Long> held = socketWrites(() -> {
+                RawClient c = new RawClient(server.port());
+                assertEquals("one\ntwo\n", c.send(get.formatted("/stream")).read().text());
+                return c;
+            });
+            assertEquals(4, plain.size(), "head, one, two, last chunk: " + plain);
+            assertEquals(List.of(plain.get(0) + plain.get(1), plain.get(2), plain.get(3)), held);
+        }
+    }
+
+    /** A large first write, flushed or followed by another write (either makes Helidon write the head). */
+    @Test
+    void aStreamedResponsesHeadLeavesWithALargeFirstWrite() throws Exception {
+        try (TestServer server = unbuffered()) {
+            String get = "GET %s HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n";
+            for (String query : List.of("first=20000", "first=20000&unflushed")) {
+                List<Long> plain = socketWrites(() -> {
+                    RawClient c = new RawClient(server.port());
+                    c.send(get.formatted("/stream?plain&" + query)).read();
+                    return c;
+                });
+                List<Long> held = socketWrites(() -> {
+                    RawClient c = new RawClient(server.port());
+                    assertEquals(20004, c.send(get.formatted("/stream?" + query)).read().body().length);
+                    return c;
+                });
+                // the socket takes large writes in 8 KiB pieces: the same bytes, in one write fewer
+                assertEquals(plain.size() - 1, held.size(), query + ": plain " + plain + ", held " + held);
+                assertEquals(plain.stream().mapToLong(Long::longValue).sum(),
+                        held.stream().mapToLong(Long::longValue).sum());
+            }
+        }
+    }
+
+    @Test
+    void aStreamedResponsesHeadersLeaveWithItsFirstDataOverH2c() throws Exception {
+        try (TestServer server = unbuffered()) {
+            List<Long> plain = socketWrites(() -> {
+                H2Client c = new H2Client(server.port());
+                c.get("/stream?plain", "localhost");
+                return c;
+            });
+            List<Long> held = socketWrites(() -> {
+                H2Client c = new H2Client(server.port());
+                assertEquals("one\ntwo\n", c.get("/stream", "localhost").body());
+                return c;
+            });
+            assertEquals(plain.size() - 1, held.size(), "plain " + plain + ", held " + held);
+        }
+    }
+
+    /** A server whose listener writes responses as fngate's public one does: without a write buffer. */
+    private static TestServer unbuffered() {
+        return TestServer.start(EdgeSettings.create(), b -> b.writeBufferSize(0));
+    }
+
+    /** A client connection that did its exchange. */
+    private interface Exchange {
+        AutoCloseable run() throws Exception;
+    }
+
+    /** The sizes of the socket writes the server made to the exchange's client (JFR's jdk.SocketWrite). */
+    private static List<Long> socketWrites(Exchange exchange) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("edge-writes", ".jfr");
+        try (jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
+            recording.enable("jdk.SocketWrite").withThreshold(java.time.Duration.ZERO);
+            recording.start();
+            int clientPort;
+            try (AutoCloseable client = exchange.run()) {
+                clientPort = client instanceof RawClient r ? r.localPort() : ((H2Client) client).localPort();
+                Thread.sleep(200); // the server's last writes after the client read its answer
+            }
+            recording.stop();
+            recording.dump(file);
+            List<Long> writes = new ArrayList<>();
+            for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
+                if (e.getInt("port") == clientPort) {
+                    writes.add(e.getLong("bytesWritten"));
+                }
+            }
+            return writes;
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
         }
     }
 

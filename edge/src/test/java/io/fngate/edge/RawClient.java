@@ -57,6 +57,11 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** The client's own port (the server's writes to it carry it as their remote port). */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
     RawClient send(String text) {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }

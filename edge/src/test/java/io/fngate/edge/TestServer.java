@@ -18,7 +18,9 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * A minimal edge-fronted WebServer on 127.0.0.1, port 0, whose handler records every request that reaches it.
- * Routes: {@code /whole} answers {@code whole body} through {@link Edge#sendWhole}, {@code /chunked} answers
+ * Routes: {@code /stream} writes {@code one} (with {@code ?first=N}: N {@code x}) and {@code two}, each flushed
+ * (with {@code ?unflushed}: only the second), through {@link Edge#headWithFirstWrite} (with {@code ?plain}: without), {@code /whole} answers {@code whole body}
+ * through {@link Edge#sendWhole}, {@code /chunked} answers
  * with a chunked (streamed) body of three parts, {@code /close} answers with {@code Connection: close},
  * {@code /throw} throws, {@code /sink} reads the body in large reads and answers
  * {@code bytes=<n> largest-read=<n> crc=<crc32 hex>}; anything else echoes what it saw:
@@ -47,6 +49,21 @@ final class TestServer implements AutoCloseable {
                             res.header(HeaderNames.CONNECTION, "close").send("closing\n");
                         })
                         .any("/sink", this::sink)
+                        .any("/stream", (req, res) -> {
+                            record(req, "", null);
+                            // ?plain: Helidon's stream as it is, else with the head held for the first write
+                            java.io.OutputStream out = req.query().contains("plain") ? res.outputStream()
+                                    : Edge.headWithFirstWrite(res, res.outputStream());
+                            int first = req.query().first("first").map(Integer::parseInt).orElse(0);
+                            out.write(first > 0 ? "x".repeat(first).getBytes(StandardCharsets.US_ASCII)
+                                    : "one\n".getBytes(StandardCharsets.US_ASCII));
+                            if (!req.query().contains("unflushed")) {
+                                out.flush();
+                            }
+                            out.write("two\n".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            out.close();
+                        })
                         .any("/whole", (req, res) -> {
                             record(req, "", null);
                             Edge.sendWhole(res, "whole body\n".getBytes(StandardCharsets.US_ASCII));

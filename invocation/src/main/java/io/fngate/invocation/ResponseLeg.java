@@ -223,6 +223,7 @@ final class ResponseLeg {
         try {
             try {
                 out = watch == null ? ex.res().outputStream() : watch.wrap(ex.res().outputStream());
+                out = Edge.headWithFirstWrite(ex.res(), out); // the head leaves with the first bytes
             } catch (UncheckedIOException e) {
                 pool.abort(conn);
                 Upstream.stop(pump);
