@@ -30,7 +30,7 @@ import io.helidon.webserver.http.ServerResponse;
  */
 final class HeadersHold implements DataWriter {
     private static final System.Logger LOG = System.getLogger(HeadersHold.class.getName());
-    /** Per thread: {@link #ARMED} while {@link #send} runs, then the writer that holds a frame for it. */
+    /** Per thread: {@link #ARMED} while {@link #holding} runs, then the writer that holds a write for it. */
     private static final ThreadLocal<Object> HOLD = new ThreadLocal<>();
     private static final Object ARMED = new Object();
     private static final Field STREAM = streamField();
@@ -68,7 +68,10 @@ final class HeadersHold implements DataWriter {
         }
     }
 
-    /** Runs write (which writes one response's frames on this thread) with its HEADERS frame held for its DATA. */
+    /**
+     * Runs write (which writes one response's head and body bytes on this thread) with the first socket write it
+     * makes held for the next; what is still held when it returns is sent then.
+     */
     static void holding(Runnable write) {
         HOLD.set(ARMED);
         try {
@@ -222,7 +225,7 @@ final class HeadersHold implements DataWriter {
         }
     }
 
-    /** Sends the frame the calling thread still holds, if it does. */
+    /** Sends what the calling thread still holds, if it does. */
     void release() {
         lock.lock();
         try {
@@ -234,7 +237,7 @@ final class HeadersHold implements DataWriter {
         }
     }
 
-    /** buffer, behind the held frame if there is one (which is then no longer held). */
+    /** buffer, behind the held write if there is one (which is then no longer held). */
     private BufferData withHeld(BufferData buffer) {
         BufferData h = held;
         if (h == null) {

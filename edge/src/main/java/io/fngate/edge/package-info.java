@@ -2,7 +2,7 @@
  * The edge: the connection-level front of fngate's listeners.
  * <p>
  * Public: {@link io.fngate.edge.Edge} (install it on a listener, drain, tell the wire version, recognise a
- * malformed body, send a whole entity), {@link io.fngate.edge.EdgeSettings} (its configuration) and
+ * malformed body, send a response's head with its first body bytes), {@link io.fngate.edge.EdgeSettings} (its configuration) and
  * {@link io.fngate.edge.ProblemDetails} (the one writer of {@code application/problem+json}). Everything else is
  * package-private and may change with Helidon: it relies on behaviour of Helidon 4.5.0 that is public but not
  * promised (a single connection selector is handed the connection before any byte is read; the HTTP/1.1
@@ -13,8 +13,8 @@
  * which reads the socket through {@code RawInput} (the rest of a large plain-text body through
  * {@code BulkReads}, from the socket's channel), tells HTTP/2 from HTTP/1.x, and runs Helidon's connection
  * over a {@code RequestStream} (heads checked by {@code HeadReader} and {@code HeadParser}, chunked bodies by
- * {@code ChunkedBody}) and an {@code Http10Writer} over a {@code HeadersHold} (which lets a whole HTTP/2 response's
- * HEADERS frame leave with its DATA); {@code ResponseListener} sees every HTTP/1.x response head;
+ * {@code ChunkedBody}) and an {@code Http10Writer} over a {@code HeadersHold} (which lets a response's head leave
+ * in one write with its first body bytes); {@code ResponseListener} sees every HTTP/1.x response head;
  * {@code ProblemHandler} shapes every error answer.
  */
 package io.fngate.edge;
