@@ -28,7 +28,7 @@ import io.helidon.webserver.http.ServerResponse;
  * <p>
  * Not responsible for framing or flow control (Helidon's); without a hold it passes every write unchanged.
  */
-final class HeadersHold implements DataWriter {
+final class HeadersHold extends OneBufferWriter {
     private static final System.Logger LOG = System.getLogger(HeadersHold.class.getName());
     /** Per thread: {@link #ARMED} while {@link #holding} runs, then the writer that holds a write for it. */
     private static final ThreadLocal<Object> HOLD = new ThreadLocal<>();
@@ -164,37 +164,25 @@ final class HeadersHold implements DataWriter {
     }
 
     @Override
-    public void write(BufferData... buffers) {
-        for (BufferData b : buffers) {
-            write(b);
-        }
-    }
-
-    @Override
     public void write(BufferData buffer) {
-        lock.lock();
-        try {
-            if (!hold(buffer)) {
-                out.write(withHeld(buffer));
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void writeNow(BufferData... buffers) {
-        for (BufferData b : buffers) {
-            writeNow(b);
-        }
+        pass(buffer, false);
     }
 
     @Override
     public void writeNow(BufferData buffer) {
+        pass(buffer, true);
+    }
+
+    private void pass(BufferData buffer, boolean now) {
         lock.lock();
         try {
             if (!hold(buffer)) {
-                out.writeNow(withHeld(buffer));
+                BufferData b = withHeld(buffer);
+                if (now) {
+                    out.writeNow(b);
+                } else {
+                    out.write(b);
+                }
             }
         } finally {
             lock.unlock();

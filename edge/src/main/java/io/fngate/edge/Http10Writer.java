@@ -14,7 +14,7 @@ import io.helidon.common.buffers.DataWriter;
  * </ul>
  * Written by the connection's thread only; synchronised anyway, as Helidon may write from a handler thread.
  */
-final class Http10Writer implements DataWriter {
+final class Http10Writer extends OneBufferWriter {
     /** What happens to the body of the next response. */
     enum Body { PASS, DECHUNK, NONE }
 
@@ -40,24 +40,10 @@ final class Http10Writer implements DataWriter {
     }
 
     @Override
-    public void write(BufferData... buffers) {
-        for (BufferData b : buffers) {
-            write(b);
-        }
-    }
-
-    @Override
     public void write(BufferData buffer) {
         BufferData b = transform(buffer);
         if (b != null) {
             out.write(b);
-        }
-    }
-
-    @Override
-    public void writeNow(BufferData... buffers) {
-        for (BufferData b : buffers) {
-            writeNow(b);
         }
     }
 

@@ -2,12 +2,13 @@
  * The edge: the connection-level front of fngate's listeners.
  * <p>
  * Public: {@link io.fngate.edge.Edge} (install it on a listener, drain, tell the wire version, recognise a
- * malformed body, send a response's head with its first body bytes), {@link io.fngate.edge.EdgeSettings} (its configuration) and
- * {@link io.fngate.edge.ProblemDetails} (the one writer of {@code application/problem+json}). Everything else is
- * package-private and may change with Helidon: it relies on behaviour of Helidon 4.5.0 that is public but not
- * promised (a single connection selector is handed the connection before any byte is read; the HTTP/1.1
- * connection is interruptible exactly while it reads a request head; send listeners see mutable headers; an
- * HTTP/2 connection asked to close while a stream is active is not asked again).
+ * malformed body, send a response's head with its first body bytes), {@link io.fngate.edge.EdgeSettings} (its
+ * configuration) and {@link io.fngate.edge.ProblemDetails} (the one writer of {@code application/problem+json}).
+ * Everything else is package-private and may change with Helidon: it relies on behaviour of Helidon 4.5.0 that is
+ * public but not promised (a single connection selector is handed the connection before any byte is read; the
+ * HTTP/1.1 connection is interruptible exactly while it reads a request head; send listeners see mutable headers;
+ * an HTTP/2 connection asked to close while a stream is active is not asked again; a response's head and first
+ * body bytes are separate writes to the connection's writer).
  * <p>
  * How a connection flows: {@code EdgeSelector} (the listener's only selector) makes an {@code EdgeConnection},
  * which reads the socket through {@code RawInput} (the rest of a large plain-text body through

@@ -1,10 +1,8 @@
 package io.fngate.edge;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataWriter;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,41 +12,15 @@ class Http10WriterTest {
     private static final String HEAD = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
     private static final String CHUNKED = HEAD + "4\r\none \r\n4;x=y\r\ntwo \r\n6\r\nthree\n\r\n0\r\nT: t\r\n\r\n";
 
-    private static final class Collect implements DataWriter {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        @Override
-        public void write(BufferData... buffers) {
-            for (BufferData b : buffers) {
-                write(b);
-            }
-        }
-
-        @Override
-        public void write(BufferData buffer) {
-            bytes.writeBytes(buffer.readBytes());
-        }
-
-        @Override
-        public void writeNow(BufferData... buffers) {
-            write(buffers);
-        }
-
-        @Override
-        public void writeNow(BufferData buffer) {
-            write(buffer);
-        }
-    }
-
     private static String written(Http10Writer.Body body, String response, int split) {
-        Collect out = new Collect();
+        SocketWrites out = new SocketWrites();
         Http10Writer writer = new Http10Writer(out);
         writer.arm(body);
         byte[] b = response.getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < b.length; i += split) {
             writer.write(BufferData.create(b, i, Math.min(split, b.length - i)));
         }
-        return out.bytes.toString(StandardCharsets.US_ASCII);
+        return out.text();
     }
 
     @Test

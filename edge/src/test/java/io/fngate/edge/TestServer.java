@@ -19,8 +19,8 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * A minimal edge-fronted WebServer on 127.0.0.1, port 0, whose handler records every request that reaches it.
  * Routes: {@code /stream} writes {@code one} (with {@code ?first=N}: N {@code x}) and {@code two}, each flushed
- * (with {@code ?unflushed}: only the second), through {@link Edge#headWithFirstWrite} (with {@code ?plain}: without), {@code /whole} answers {@code whole body}
- * through {@link Edge#sendWhole}, {@code /chunked} answers
+ * (with {@code ?unflushed}: only the second), through {@link Edge#headWithFirstWrite} (with {@code ?plain}:
+ * without), {@code /whole} answers {@code whole body} through {@link Edge#sendWhole}, {@code /chunked} answers
  * with a chunked (streamed) body of three parts, {@code /close} answers with {@code Connection: close},
  * {@code /throw} throws, {@code /sink} reads the body in large reads and answers
  * {@code bytes=<n> largest-read=<n> crc=<crc32 hex>}; anything else echoes what it saw:
