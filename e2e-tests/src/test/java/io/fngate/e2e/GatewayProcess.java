@@ -43,6 +43,7 @@ public final class GatewayProcess implements AutoCloseable {
     static GatewayProcess start(String yaml, List<String> jvmOptions, java.util.Map<String, String> env)
             throws IOException {
         Path config = Files.createTempFile("fngate-e2e", ".yaml");
+        config.toFile().deleteOnExit(); // read at start-up only; the test JVM outlives every gateway it starts
         Files.writeString(config, yaml);
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -63,6 +64,7 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess script(String yaml, int fdLimit, java.util.Map<String, String> env) throws IOException {
         Path config = Files.createTempFile("fngate-e2e", ".yaml");
+        config.toFile().deleteOnExit(); // read at start-up only; the test JVM outlives every gateway it starts
         Files.writeString(config, yaml);
         Path script = Path.of("..", "fngate").toAbsolutePath().normalize();
         String run = "exec '" + script + "' run --config '" + config + "'";

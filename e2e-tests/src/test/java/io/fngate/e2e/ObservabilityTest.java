@@ -220,6 +220,11 @@ class ObservabilityTest {
         echo.close();
         sse.close();
         llm.close();
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p); // the access log (and the directory), after the gateway closed it
+            }
+        }
     }
 
     private double count(String name, UUID function, UUID version, String... more) {
