@@ -30,23 +30,13 @@ final class BulkReads {
     /** Below this many bytes still to come, Helidon's 8 KiB read is as good. */
     static final int THRESHOLD = 8 * 1024;
     private static final System.Logger LOG = System.getLogger(BulkReads.class.getName());
-    private static final Field NIO_DELEGATE = delegateField();
+    private static final Field NIO_DELEGATE = HelidonFields.find("io.helidon.common.socket.NioSocket", "delegate",
+            LOG, System.Logger.Level.DEBUG, "request bodies are read 8 KiB at a time (Helidon's socket channel is"
+                    + " not accessible)");
     /** Buffers kept between reads; more are made (and dropped after) when more reads run at once. */
     private static final ArrayBlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(16);
 
     private BulkReads() {
-    }
-
-    private static Field delegateField() {
-        try {
-            Field f = Class.forName("io.helidon.common.socket.NioSocket").getDeclaredField("delegate");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "request bodies are read 8 KiB at a time (Helidon's socket"
-                    + " channel is not accessible: " + e + ")");
-            return null;
-        }
     }
 
     /** Whether Helidon's socket channel is accessible. */

@@ -26,15 +26,8 @@ final class GoAway {
     }
 
     private static Field field(String name) {
-        try {
-            Field f = Class.forName("io.helidon.webserver.http2.Http2Connection").getDeclaredField(name);
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(System.Logger.Level.INFO, "HTTP/2 clients get no GOAWAY when the gateway drains ("
-                    + e.getClass().getSimpleName() + "; run with the fngate script's --add-opens)");
-            return null;
-        }
+        return HelidonFields.find("io.helidon.webserver.http2.Http2Connection", name, LOG, System.Logger.Level.INFO,
+                "HTTP/2 clients get no GOAWAY when the gateway drains");
     }
 
     /** Sends the GOAWAY; false when it could not. */

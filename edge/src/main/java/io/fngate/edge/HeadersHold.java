@@ -33,7 +33,8 @@ final class HeadersHold extends OneBufferWriter {
     /** Per thread: {@link #ARMED} while {@link #holding} runs, then the writer that holds a write for it. */
     private static final ThreadLocal<Object> HOLD = new ThreadLocal<>();
     private static final Object ARMED = new Object();
-    private static final Field STREAM = streamField();
+    private static final Field STREAM = HelidonFields.find("io.helidon.webserver.http2.Http2ServerResponse",
+            "stream", LOG, System.Logger.Level.DEBUG, "HTTP/2 responses are written frame by frame");
 
     private final DataWriter out;
     // a lock, not synchronized: writes block on the socket, and a monitor would pin a virtual thread on JDK 21
@@ -43,17 +44,6 @@ final class HeadersHold extends OneBufferWriter {
 
     HeadersHold(DataWriter out) {
         this.out = out;
-    }
-
-    private static Field streamField() {
-        try {
-            Field f = Class.forName("io.helidon.webserver.http2.Http2ServerResponse").getDeclaredField("stream");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "HTTP/2 responses are written frame by frame (" + e + ")");
-            return null;
-        }
     }
 
     /**
