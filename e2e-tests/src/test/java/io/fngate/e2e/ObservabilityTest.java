@@ -93,6 +93,8 @@ class ObservabilityTest {
     private String tracedForwarded;
     private String problemRequestId;
     private String problemTraceId;
+    /** The request id of a malformed request the edge answered before any handler. */
+    private String edgeRequestId;
     private Scrape after;
 
     @BeforeAll
@@ -176,7 +178,24 @@ class ObservabilityTest {
         assertEquals(200, held.statusCode());
         requestIds.add(waiter.get().headers().firstValue("nvcf-reqid").orElseThrow());
         requestIds.add(held.headers().firstValue("nvcf-reqid").orElseThrow());
+        edgeRequestId = malformedRequest();
+        requestIds.add(edgeRequestId);
         after = Scrape.of(http, gateway.adminPort());
+    }
+
+    /** A header line without a colon: the edge answers 400 itself. Returns the answer's nvcf-reqid. */
+    private String malformedRequest() throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.publicPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /broken?q=1 HTTP/1.1\r\nHost: h\r\nfunction-id: " + ECHO
+                    + "\r\nNo colon here\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("(?im)^nvcf-reqid: *([0-9a-f-]{36})")
+                    .matcher(answer);
+            assertTrue(id.find(), answer);
+            return id.group(1);
+        }
     }
 
     private static InferenceFunction function(UUID id, UUID version, String url, FunctionType type, int limit,
@@ -253,6 +272,8 @@ class ObservabilityTest {
                 "error", "queue-full", "code_class", "4xx"));
         assertEquals(1, after.sum("fngate_requests_total", "function", QUEUE.toString(), "version", "none",
                 "error", "queue-timeout", "code_class", "5xx"));
+        assertEquals(1, after.sum("fngate_requests_total", "function", "none", "version", "none",
+                "code_class", "4xx", "error", "malformed-header", "outcome", "platform_error"), "the edge's answer");
         assertEquals(requestIds.size(), after.sum("fngate_requests_total"));
     }
 
@@ -375,6 +396,15 @@ class ObservabilityTest {
         assertEquals(problemTraceId, problem.getString("traceId"), "the trace id of the problem+json");
         assertEquals("function-not-found", problem.getString("error"));
         assertTrue(problem.isNull("function"));
+        // a request the edge answered before any handler: its line too, with what the edge knew
+        JsonObject edge = byId.get(edgeRequestId);
+        assertEquals(400, edge.getInt("status"));
+        assertEquals("malformed-header", edge.getString("error"));
+        assertEquals("platform_error", edge.getString("outcome"));
+        assertEquals("GET", edge.getString("method"));
+        assertEquals("/broken", edge.getString("path"));
+        assertEquals("127.0.0.1", edge.getString("client"));
+        assertTrue(edge.isNull("traceId") && edge.isNull("function"), edge.toString());
         long posted = byId.values().stream().filter(o -> o.getInt("bytesIn") == BODY).count();
         assertEquals(N, posted);
         // the LLM SSE line: the stream's path, its bytes

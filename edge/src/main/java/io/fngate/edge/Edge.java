@@ -1,8 +1,12 @@
 package io.fngate.edge;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -50,13 +54,19 @@ public final class Edge implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Edge.class.getName());
 
     private final EdgeSettings settings;
+    private final EdgeListener listener;
+    private final Clock clock;
+    private final ProblemHandler problems;
     private final Set<EdgeConnection> connections = ConcurrentHashMap.newKeySet();
     private final Thread watchdog;
     private volatile boolean draining;
     private volatile boolean closed;
 
-    private Edge(EdgeSettings settings) {
+    private Edge(EdgeSettings settings, EdgeListener listener, Clock clock) {
         this.settings = settings;
+        this.listener = listener;
+        this.clock = clock;
+        this.problems = new ProblemHandler(this);
         this.watchdog = Thread.ofPlatform().daemon().name("fngate-edge-watchdog").unstarted(this::watch);
         watchdog.start();
     }
@@ -68,7 +78,21 @@ public final class Edge implements AutoCloseable {
      * @return the edge; close it after the servers it fronts have stopped
      */
     public static Edge create(EdgeSettings settings) {
-        return new Edge(Objects.requireNonNull(settings, "settings"));
+        return create(settings, EdgeListener.NONE, Clock.systemUTC());
+    }
+
+    /**
+     * Creates an edge that tells {@code listener} of every problem answer given before a handler ran, and starts
+     * its watchdog thread.
+     *
+     * @param settings limits and timeouts
+     * @param listener told of each such answer once it is written (see {@link EdgeListener})
+     * @param clock    the wall clock of {@link EdgeAnswer#start()}
+     * @return the edge; close it after the servers it fronts have stopped
+     */
+    public static Edge create(EdgeSettings settings, EdgeListener listener, Clock clock) {
+        return new Edge(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(listener, "listener"),
+                Objects.requireNonNull(clock, "clock"));
     }
 
     /**
@@ -107,7 +131,7 @@ public final class Edge implements AutoCloseable {
         listener.protocolsDiscoverServices(false)
                 .protocols(List.of())
                 .connectionSelectors(List.of(new EdgeSelector(this, http1, http2)))
-                .directHandlers(directHandlers());
+                .directHandlers(problems.handlers());
     }
 
     /**
@@ -117,7 +141,7 @@ public final class Edge implements AutoCloseable {
      * @return the handlers, one for every event type
      */
     public static DirectHandlers directHandlers() {
-        return ProblemHandler.directHandlers();
+        return ProblemHandler.UNOBSERVED.handlers();
     }
 
     /**
@@ -263,6 +287,27 @@ public final class Edge implements AutoCloseable {
     public void close() {
         closed = true;
         watchdog.interrupt();
+    }
+
+    /**
+     * Tells the listener of an answer just written.
+     *
+     * @param elapsedNanos from the head's first byte to the answer, or negative when not known
+     */
+    void answered(ProblemDetails problem, Optional<String> method, Optional<String> path,
+                  Optional<String> client, Optional<String> userAgent, long elapsedNanos) {
+        if (listener == EdgeListener.NONE) {
+            return;
+        }
+        try {
+            Instant now = clock.instant();
+            Optional<Duration> elapsed = elapsedNanos < 0 ? Optional.empty()
+                    : Optional.of(Duration.ofNanos(elapsedNanos));
+            listener.answered(new EdgeAnswer(elapsed.map(now::minus).orElse(now), problem, method, path, client,
+                    userAgent, elapsed));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "edge listener failed", e);
+        }
     }
 
     void register(EdgeConnection connection) {

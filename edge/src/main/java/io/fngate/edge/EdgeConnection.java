@@ -3,6 +3,7 @@ package io.fngate.edge;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -53,6 +54,8 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
     private volatile ServerConnection http2;
     private volatile long http2Busy;
     private volatile int responseStatus;
+    /** {@link System#nanoTime()} when the latest request head began (for the edge's answers). */
+    private volatile long headStart;
     /** The server is stopping and asked this connection to close ({@link #close(boolean)}). */
     private volatile boolean closeRequested;
 
@@ -152,7 +155,12 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
             if (s.phase == Phase.LINGER) {
                 throw Rejected.answered();
             }
-            if (s.phase != Phase.IDLE || state.compareAndSet(s, new State(Phase.HEAD, System.nanoTime()))) {
+            if (s.phase != Phase.IDLE) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (state.compareAndSet(s, new State(Phase.HEAD, now))) {
+                headStart = now;
                 return;
             }
         }
@@ -182,7 +190,7 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
         State s = state.get();
         if (rejected.problem() != null && s.phase != Phase.LINGER
                 && state.compareAndSet(s, new State(Phase.LINGER, System.nanoTime() + LINGER_NANOS))) {
-            answer(rejected.problem(), rejected.detail(), rejected.head());
+            answer(rejected.problem(), rejected.detail(), rejected.head(), rejected.method(), rejected.path());
         }
         linger();
         return new CloseConnectionException("Request answered by the edge");
@@ -204,7 +212,8 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
             if (now - s.since >= settings.requestHeadTimeout().toNanos()
                     && state.compareAndSet(s, new State(Phase.LINGER, now + LINGER_NANOS))) {
                 answer(EdgeProblem.REQUEST_HEAD_TIMEOUT, "The request head was not complete within "
-                        + settings.requestHeadTimeout().toMillis() + " ms of its first byte.", false);
+                        + settings.requestHeadTimeout().toMillis() + " ms of its first byte.", false,
+                        Optional.empty(), Optional.empty());
             }
         }
         case H2 -> {
@@ -235,12 +244,25 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
         return Math.max(Math.max(s.since, http2Busy), in.lastRead());
     }
 
-    private void answer(EdgeProblem problem, String detail, boolean head) {
-        byte[] response = ProblemHandler.response(problem.details(detail), problem.reason(), head);
+    private void answer(EdgeProblem problem, String detail, boolean head, Optional<String> method,
+                        Optional<String> path) {
+        ProblemDetails details = problem.details(detail);
+        byte[] response = ProblemHandler.response(details, problem.reason(), head);
         try {
             original.dataWriter().writeNow(BufferData.create(response));
         } catch (RuntimeException e) {
-            // the client is gone; nothing else to do
+            // the client is gone; nothing else to do (the answer is still reported: the request was made)
+        }
+        long started = headStart;
+        selector.edge().answered(details, method, path, clientAddress(), Optional.empty(),
+                started == 0 ? -1 : System.nanoTime() - started);
+    }
+
+    private Optional<String> clientAddress() {
+        try {
+            return Optional.of(socket.remotePeer().host());
+        } catch (RuntimeException e) {
+            return Optional.empty(); // closed meanwhile
         }
     }
 

@@ -29,6 +29,9 @@ final class HeadParser {
     private final byte[] head;
     private final String localAuthority;
     private boolean isHead;
+    /** The method once it is known to be a token, and the target's path once the target is valid (for logs). */
+    private String validMethod;
+    private String validPath;
 
     private HeadParser(byte[] head, String localAuthority) {
         this.head = head;
@@ -71,7 +74,15 @@ final class HeadParser {
                 throw reject(EdgeProblem.MALFORMED_REQUEST_LINE, "The method is not a token.");
             }
         }
-        RequestTarget target = RequestTarget.parse(method, line.substring(sp1 + 1, sp2), isHead);
+        validMethod = method;
+        RequestTarget target;
+        try {
+            target = RequestTarget.parse(method, line.substring(sp1 + 1, sp2), isHead);
+        } catch (Rejected r) {
+            throw reject(r.problem(), r.detail());
+        }
+        int query = target.origin().indexOf('?');
+        validPath = query < 0 ? target.origin() : target.origin().substring(0, query);
         Fields fields = fields(lineEnd + 2);
         long contentLength = contentLength(fields);
         boolean chunked = chunked(fields);
@@ -85,7 +96,7 @@ final class HeadParser {
         boolean upgradeH2c = h2c && !badH2c && !chunked && contentLength <= 0;
         boolean rewrite = http10 || target.authority() != null || badH2c;
         byte[] bytes = rewrite ? rewrite(method, target, fields, host, http10, keepAlive, badH2c) : head;
-        return new RequestHead(method, http10, keepAlive, contentLength, chunked, upgradeH2c, bytes);
+        return new RequestHead(method, validPath, http10, keepAlive, contentLength, chunked, upgradeH2c, bytes);
     }
 
     /** What the edge needs from the header fields; every line is checked on the way. */
@@ -293,6 +304,6 @@ final class HeadParser {
     }
 
     private Rejected reject(EdgeProblem problem, String detail) {
-        return new Rejected(problem, detail, isHead);
+        return new Rejected(problem, detail, isHead, validMethod, validPath);
     }
 }

@@ -1,6 +1,7 @@
 package io.fngate.edge;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.helidon.http.DateTime;
@@ -21,19 +22,27 @@ import io.helidon.webserver.http.DirectHandlers;
  * closes HTTP/1.1 connections after its connection-level errors itself; the edge closes after a malformed body.
  */
 final class ProblemHandler implements DirectHandler {
-    static final ProblemHandler INSTANCE = new ProblemHandler();
+    /** For listeners without an edge (an admin socket): tells no one of its answers. */
+    static final ProblemHandler UNOBSERVED = new ProblemHandler(null);
     static final HeaderName REQUEST_ID = HeaderNames.create(ProblemDetails.REQUEST_ID_HEADER);
     private static final HeaderName NVCF_STATUS = HeaderNames.create("nvcf-status");
     private static final HeaderName EXPOSE = HeaderNames.create("Access-Control-Expose-Headers");
 
-    private ProblemHandler() {
+    private static final HeaderName USER_AGENT = HeaderNames.USER_AGENT;
+
+    /** The edge told of every answer, or null. */
+    private final Edge edge;
+
+    /** @param edge the edge whose listener is told of every answer, or null for none */
+    ProblemHandler(Edge edge) {
+        this.edge = edge;
     }
 
     /** @return direct handlers answering every event type with a problem */
-    static DirectHandlers directHandlers() {
+    DirectHandlers handlers() {
         DirectHandlers.Builder builder = DirectHandlers.builder();
         for (EventType type : EventType.values()) {
-            builder.addHandler(type, INSTANCE);
+            builder.addHandler(type, this);
         }
         return builder.build();
     }
@@ -56,8 +65,20 @@ final class ProblemHandler implements DirectHandler {
         return respond(request, problem(defaultStatus), responseHeaders);
     }
 
-    private static TransportResponse respond(TransportRequest request, ProblemDetails problem,
-                                             ServerResponseHeaders headers) {
+    private TransportResponse respond(TransportRequest request, ProblemDetails problem,
+                                      ServerResponseHeaders headers) {
+        if (edge != null) {
+            // told before the answer is written (Helidon writes it after this returns): it is made by now
+            Optional<String> method = Optional.empty();
+            Optional<String> path = Optional.empty();
+            Optional<String> userAgent = Optional.empty();
+            if (request != null) {
+                method = nonEmpty(request.method());
+                path = nonEmpty(request.path()).map(p -> p.indexOf('?') < 0 ? p : p.substring(0, p.indexOf('?')));
+                userAgent = request.headers().first(USER_AGENT);
+            }
+            edge.answered(problem, method, path, Optional.empty(), userAgent, -1);
+        }
         TransportResponse.Builder builder = TransportResponse.builder()
                 .status(Status.create(problem.status()))
                 .headers(headers)
@@ -71,6 +92,10 @@ final class ProblemHandler implements DirectHandler {
             return builder.build();
         }
         return builder.entity(problem.toBytes()).build();
+    }
+
+    private static Optional<String> nonEmpty(String s) {
+        return s == null || s.isEmpty() ? Optional.empty() : Optional.of(s);
     }
 
     /** The problem for a status Helidon chose; the detail says only what the status means. */

@@ -127,7 +127,8 @@ final class RequestStream implements Supplier<byte[]> {
                     ChunkedBody.checkFirstLine(first, settings);
                 } catch (MalformedBodyException e) {
                     mode = Mode.END;
-                    throw connection.reject(new Rejected(EdgeProblem.MALFORMED_BODY, e.getMessage()));
+                    throw connection.reject(new Rejected(EdgeProblem.MALFORMED_BODY, e.getMessage(), head.isHead(),
+                            head.method(), head.path()));
                 }
             }
             chunked = new ChunkedBody(settings);

@@ -3,7 +3,9 @@
  * <p>
  * Public: {@link io.fngate.edge.Edge} (install it on a listener, drain, tell the wire version, recognise a
  * malformed body, send a response's head with its first body bytes), {@link io.fngate.edge.EdgeSettings} (its
- * configuration) and {@link io.fngate.edge.ProblemDetails} (the one writer of {@code application/problem+json}).
+ * configuration), {@link io.fngate.edge.ProblemDetails} (the one writer of {@code application/problem+json}) and
+ * {@link io.fngate.edge.EdgeListener} with {@link io.fngate.edge.EdgeAnswer} (told of every answer given before a
+ * handler ran, for access logs and metrics; the edge keeps no log of its own).
  * Everything else is package-private and may change with Helidon: it relies on behaviour of Helidon 4.5.0 that is
  * public but not promised (a single connection selector is handed the connection before any byte is read; the
  * HTTP/1.1 connection is interruptible exactly while it reads a request head; send listeners see mutable headers;

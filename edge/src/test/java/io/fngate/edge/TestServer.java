@@ -36,8 +36,8 @@ final class TestServer implements AutoCloseable {
     final WebServer server;
     private final Queue<Seen> seen = new ConcurrentLinkedQueue<>();
 
-    private TestServer(EdgeSettings settings, Consumer<WebServerConfig.Builder> extra) {
-        this.edge = Edge.create(settings);
+    private TestServer(EdgeSettings settings, Consumer<WebServerConfig.Builder> extra, EdgeListener listener) {
+        this.edge = Edge.create(settings, listener, java.time.Clock.systemUTC());
         WebServerConfig.Builder builder = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -84,15 +84,20 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(EdgeSettings settings) {
-        return new TestServer(settings, b -> { });
+        return new TestServer(settings, b -> { }, EdgeListener.NONE);
     }
 
     static TestServer start(EdgeSettings settings, Consumer<WebServerConfig.Builder> extra) {
-        return new TestServer(settings, extra);
+        return new TestServer(settings, extra, EdgeListener.NONE);
+    }
+
+    /** A server whose edge tells {@code listener} of its answers. */
+    static TestServer start(EdgeSettings settings, Consumer<WebServerConfig.Builder> extra, EdgeListener listener) {
+        return new TestServer(settings, extra, listener);
     }
 
     static TestServer tls(Tls tls) {
-        return new TestServer(EdgeSettings.create(), b -> b.tls(tls));
+        return new TestServer(EdgeSettings.create(), b -> b.tls(tls), EdgeListener.NONE);
     }
 
     int port() {

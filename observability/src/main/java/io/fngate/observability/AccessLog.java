@@ -20,6 +20,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.fngate.edge.EdgeAnswer;
+import io.fngate.edge.EdgeListener;
 import io.fngate.invocation.InvocationListener;
 import io.fngate.invocation.InvocationRecord;
 
@@ -36,7 +38,7 @@ import io.fngate.invocation.InvocationRecord;
  * Not responsible for rotation: a file target is opened for appending once, so rotate by copying and truncating
  * (logrotate's {@code copytruncate}), or log to stdout and let the platform collect it.
  */
-public final class AccessLog implements InvocationListener, AutoCloseable {
+public final class AccessLog implements InvocationListener, EdgeListener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AccessLog.class.getName());
     /** Records formatted into one write. */
     private static final int BATCH = 256;
@@ -45,7 +47,8 @@ public final class AccessLog implements InvocationListener, AutoCloseable {
     static final int ATOMIC_WRITE = 4096;
 
     /** Unbounded itself; {@link #queued} bounds it. Lock-free: a request never parks to add its record. */
-    private final ConcurrentLinkedQueue<InvocationRecord> queue = new ConcurrentLinkedQueue<>();
+    /** {@link InvocationRecord}s and {@link EdgeAnswer}s, in the order they ended. */
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final int capacity;
     private final OutputStream out;
@@ -104,6 +107,16 @@ public final class AccessLog implements InvocationListener, AutoCloseable {
 
     @Override
     public void completed(InvocationRecord record) {
+        enqueue(record);
+    }
+
+    /** A request the edge or Helidon answered before a handler ran: one line like any other. */
+    @Override
+    public void answered(EdgeAnswer answer) {
+        enqueue(answer);
+    }
+
+    private void enqueue(Object record) {
         if (closed) {
             dropped.incrementAndGet();
             return;
@@ -137,12 +150,16 @@ public final class AccessLog implements InvocationListener, AutoCloseable {
         while (true) {
             boolean stop = closed;   // read before draining: what was queued before close is written
             int n = 0;
-            InvocationRecord r;
+            Object r;
             while ((r = queue.poll()) != null) {
                 queued.decrementAndGet();
                 int mark = text.length();
                 try {
-                    line.append(text, r);
+                    if (r instanceof InvocationRecord record) {
+                        line.append(text, record);
+                    } else {
+                        line.append(text, (EdgeAnswer) r);
+                    }
                     n++;
                 } catch (RuntimeException e) {
                     text.setLength(mark);

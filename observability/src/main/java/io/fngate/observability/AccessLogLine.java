@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
+import io.fngate.edge.EdgeAnswer;
 import io.fngate.invocation.InvocationRecord;
 
 /**
@@ -54,6 +55,39 @@ final class AccessLogLine {
         b.append(",\"userAgent\":");
         string(b, r.userAgent());
         b.append("}\n");
+    }
+
+    /**
+     * The line of a request the platform answered before any handler (see {@link EdgeAnswer}): the same fields in
+     * the same order; nothing was routed, relayed or traced, and a value the edge did not know is null.
+     */
+    void append(StringBuilder b, EdgeAnswer a) {
+        b.append("{\"time\":\"");
+        time(b, a.start().toEpochMilli());
+        b.append("\",\"requestId\":\"").append(a.problem().requestId()).append('"');
+        b.append(",\"traceId\":null,\"function\":null,\"version\":null,\"instance\":null,\"method\":");
+        string(b, a.method());
+        b.append(",\"path\":");
+        string(b, a.path());
+        b.append(",\"status\":").append(a.problem().status());
+        b.append(",\"error\":");
+        string(b, a.problem().label());
+        b.append(",\"outcome\":\"").append(InvocationRecord.Outcome.PLATFORM_ERROR.label()).append('"');
+        b.append(",\"bytesIn\":0,\"bytesOut\":0,\"firstByteMs\":null,\"durationMs\":");
+        millis(b, a.elapsed());
+        b.append(",\"queueMs\":null,\"client\":");
+        string(b, a.client());
+        b.append(",\"userAgent\":");
+        string(b, a.userAgent());
+        b.append("}\n");
+    }
+
+    private static void string(StringBuilder b, java.util.Optional<String> s) {
+        if (s.isPresent()) {
+            string(b, s.get());
+        } else {
+            b.append("null");
+        }
     }
 
     private static void uuid(StringBuilder b, java.util.Optional<java.util.UUID> id) {

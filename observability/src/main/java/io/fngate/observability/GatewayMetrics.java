@@ -11,6 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 
+import io.fngate.edge.EdgeAnswer;
+import io.fngate.edge.EdgeListener;
 import io.fngate.invocation.InvocationListener;
 import io.fngate.invocation.InvocationRecord;
 import io.fngate.invocation.PlatformError;
@@ -54,7 +56,7 @@ import io.prometheus.client.hotspot.ThreadExports;
  * Not responsible for what is measured on the request path: the invocation module decides what its events and
  * records say; this class only counts them.
  */
-public final class GatewayMetrics implements InvocationListener, Handler {
+public final class GatewayMetrics implements InvocationListener, EdgeListener, Handler {
     /** Request duration and time to first byte: 1 ms to 1 h. */
     static final double[] TIME_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
             60, 120, 300, 600, 1800, 3600};
@@ -210,6 +212,19 @@ public final class GatewayMetrics implements InvocationListener, Handler {
                 }
             }
         }
+    }
+
+    /**
+     * A request the edge or Helidon answered before a handler ran: counted in {@code fngate_requests_total} with
+     * no function or version, its problem label as the error and outcome {@code platform_error}; its duration
+     * (head start to answer) when the edge knows it, which it does not for Helidon's own answers.
+     */
+    @Override
+    public void answered(EdgeAnswer answer) {
+        int status = answer.problem().status();
+        requests.labels(NONE, NONE, (status / 100) + "xx", answer.problem().label(),
+                InvocationRecord.Outcome.PLATFORM_ERROR.label()).inc();
+        answer.elapsed().ifPresent(d -> unrouted.duration().observe(seconds(d)));
     }
 
     @Override

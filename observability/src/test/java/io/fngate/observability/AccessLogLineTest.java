@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.fngate.edge.EdgeAnswer;
+import io.fngate.edge.ProblemDetails;
 import io.fngate.invocation.InvocationRecord;
 import io.fngate.invocation.PlatformError;
 import io.fngate.registry.Instance;
@@ -40,6 +42,28 @@ class AccessLogLineTest {
                 + "\"firstByteMs\":3.000,\"durationMs\":12.345,\"queueMs\":0.000,\"client\":\"127.0.0.1\","
                 + "\"userAgent\":\"curl/8\"}\n",
                 line(record("/v1/chat", "curl/8", Optional.of(PlatformError.QUEUE_FULL))));
+    }
+
+    @Test
+    void anEdgeAnswerHasTheSameFieldsWithWhatTheEdgeKnew() {
+        ProblemDetails problem = new ProblemDetails(400, "malformed-header", "Malformed header field", "x", ID);
+        EdgeAnswer known = new EdgeAnswer(Instant.parse("2026-11-30T06:27:58.007Z"), problem, Optional.of("GET"),
+                Optional.of("/v1/\"x"), Optional.of("10.1.2.3"), Optional.of("curl/8"),
+                Optional.of(Duration.ofNanos(1_500_000)));
+        StringBuilder b = new StringBuilder();
+        new AccessLogLine().append(b, known);
+        assertEquals("{\"time\":\"2026-11-30T06:27:58.007Z\",\"requestId\":\"" + ID + "\",\"traceId\":null,"
+                + "\"function\":null,\"version\":null,\"instance\":null,\"method\":\"GET\",\"path\":\"/v1/\\\"x\","
+                + "\"status\":400,\"error\":\"malformed-header\",\"outcome\":\"platform_error\",\"bytesIn\":0,"
+                + "\"bytesOut\":0,\"firstByteMs\":null,\"durationMs\":1.500,\"queueMs\":null,\"client\":\"10.1.2.3\","
+                + "\"userAgent\":\"curl/8\"}\n", b.toString());
+        EdgeAnswer unknown = new EdgeAnswer(Instant.parse("2026-11-30T06:27:58.007Z"), problem, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        b.setLength(0);
+        new AccessLogLine().append(b, unknown);
+        assertEquals(true, b.toString().contains("\"method\":null,\"path\":null,"), b.toString());
+        assertEquals(true, b.toString().contains("\"durationMs\":null,\"queueMs\":null,\"client\":null,"
+                + "\"userAgent\":null}"), b.toString());
     }
 
     @Test

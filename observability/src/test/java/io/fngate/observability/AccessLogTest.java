@@ -74,6 +74,25 @@ class AccessLogTest {
     }
 
     @Test
+    void edgeAnswersAreLinesInTheOrderTheyEnded() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AccessLog log = AccessLog.create(out, 1000);
+        java.util.UUID edgeId = java.util.UUID.randomUUID();
+        log.completed(AccessLogLineTest.record("/first", "ua", Optional.empty()));
+        log.answered(new io.fngate.edge.EdgeAnswer(java.time.Instant.now(),
+                new io.fngate.edge.ProblemDetails(431, "header-fields-too-large", "t", "d", edgeId),
+                Optional.empty(), Optional.empty(), Optional.of("10.0.0.1"), Optional.empty(), Optional.empty()));
+        log.completed(AccessLogLineTest.record("/last", "ua", Optional.empty()));
+        log.close();
+        java.util.List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(3, lines.size(), lines.toString());
+        assertEquals(true, lines.get(0).contains("\"path\":\"/first\""), lines.get(0));
+        assertEquals(true, lines.get(1).contains("\"requestId\":\"" + edgeId + "\"")
+                && lines.get(1).contains("\"status\":431,\"error\":\"header-fields-too-large\""), lines.get(1));
+        assertEquals(true, lines.get(2).contains("\"path\":\"/last\""), lines.get(2));
+    }
+
+    @Test
     void everyWriteIsWholeLinesThatAPipeKeepsWhole() {
         // stdout is often a pipe shared with the process's log: a write over PIPE_BUF could be interleaved
         java.util.List<byte[]> writes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());

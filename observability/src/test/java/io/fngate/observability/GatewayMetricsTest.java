@@ -86,6 +86,26 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void edgeAnswersAreCountedAsUnroutedPlatformErrors() throws Exception {
+        Changing registry = new Changing();
+        try (Dispatcher dispatcher = Dispatcher.create(registry, DispatchSettings.defaults(), Clock.systemUTC())) {
+            GatewayMetrics m = GatewayMetrics.create(registry, dispatcher);
+            io.fngate.edge.EdgeAnswer answer = new io.fngate.edge.EdgeAnswer(java.time.Instant.now(),
+                    io.fngate.edge.ProblemDetails.create(400, "malformed-request-line", "t", "d"),
+                    java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                    java.util.Optional.empty(), java.util.Optional.empty());
+            m.answered(answer);
+            m.answered(new io.fngate.edge.EdgeAnswer(answer.start(), answer.problem(), answer.method(),
+                    answer.path(), answer.client(), answer.userAgent(), java.util.Optional.of(Duration.ofMillis(2))));
+            assertTrue(m.scrape().contains("fngate_request_duration_seconds_count{function=\"none\","
+                    + "version=\"none\",} 1.0"), "the known duration only: " + m.scrape());
+            assertTrue(m.scrape().contains("fngate_requests_total{function=\"none\",version=\"none\","
+                    + "code_class=\"4xx\",error=\"malformed-request-line\",outcome=\"platform_error\",} 2.0"),
+                    m.scrape());
+        }
+    }
+
+    @Test
     void openMetricsWhenTheScraperAsksForIt() throws Exception {
         Changing registry = new Changing();
         try (Dispatcher dispatcher = Dispatcher.create(registry, DispatchSettings.defaults(), Clock.systemUTC())) {

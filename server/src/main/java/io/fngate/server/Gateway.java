@@ -9,6 +9,7 @@ import java.util.logging.Logger;
 import io.fngate.auth.ApiKeys;
 import io.fngate.auth.KeyStore;
 import io.fngate.edge.Edge;
+import io.fngate.edge.EdgeListener;
 import io.fngate.edge.EdgeSettings;
 import io.fngate.invocation.InvocationHandler;
 import io.fngate.invocation.InvocationSettings;
@@ -201,7 +202,16 @@ public final class Gateway implements AutoCloseable {
         int plainPort = root.get("server.plain-port").asInt().orElse(-1);
         // every public connection goes through the edge: strict HTTP, HTTP/1.0, head and idle timeouts, a
         // Connection: close that closes, problem+json for whatever Helidon answers by itself
-        Edge edge = Edge.create(EdgeSettings.create(root.get("server.edge")));
+        // the requests the edge or Helidon answer before the handler: in the access log and metrics like the rest
+        boolean countEdge = observability.metrics();
+        EdgeListener edgeAnswers = answer -> {
+            if (countEdge) {
+                metrics.answered(answer);
+            }
+            accessLog.ifPresent(log -> log.answered(answer));
+        };
+        Edge edge = Edge.create(EdgeSettings.create(root.get("server.edge")), edgeAnswers,
+                java.time.Clock.systemUTC());
         GuardedServer publicSocket;
         try {
             publicSocket = GuardedServer.start("public", port -> {
