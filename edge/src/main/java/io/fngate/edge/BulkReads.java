@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.ArrayBlockingQueue;
 
 import io.helidon.common.socket.HelidonSocket;
 
@@ -21,8 +20,8 @@ import io.helidon.common.socket.HelidonSocket;
  * safe because every read of an edge connection goes through {@link RawInput}: Helidon's own buffer is always
  * empty when this reads.
  * <p>
- * The reads go through a few pooled direct buffers (kernel to direct buffer, then one copy into the array handed
- * on), never one per connection: an idle connection holds none.
+ * The reads go through the edge's few pooled {@link DirectBuffers} (kernel to direct buffer, then one copy into the
+ * array handed on), never one per connection: an idle connection holds none.
  */
 final class BulkReads {
     /** Bytes one bulk read asks for. */
@@ -33,8 +32,6 @@ final class BulkReads {
     private static final Field NIO_DELEGATE = HelidonFields.find("io.helidon.common.socket.NioSocket", "delegate",
             LOG, System.Logger.Level.DEBUG, "request bodies are read 8 KiB at a time (Helidon's socket channel is"
                     + " not accessible)");
-    /** Buffers kept between reads; more are made (and dropped after) when more reads run at once. */
-    private static final ArrayBlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(16);
 
     private BulkReads() {
     }
@@ -69,10 +66,7 @@ final class BulkReads {
      * @throws UncheckedIOException as Helidon's own read would
      */
     static byte[] read(SocketChannel channel, int max) {
-        ByteBuffer b = POOL.poll();
-        if (b == null) {
-            b = ByteBuffer.allocateDirect(SIZE);
-        }
+        ByteBuffer b = DirectBuffers.take();
         try {
             b.clear().limit(Math.min(max, SIZE));
             int n = channel.read(b);
@@ -85,7 +79,7 @@ final class BulkReads {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            POOL.offer(b);
+            DirectBuffers.give(b);
         }
     }
 }

@@ -65,7 +65,7 @@ final class EdgeConnection implements ServerConnection, HeadReader.Progress {
         this.socket = original.serverSocket();
         this.in = new RawInput(socket);
         this.requests = new RequestStream(this, in, selector.settings());
-        this.writer = new Http10Writer(new HeadersHold(original.dataWriter()));
+        this.writer = new Http10Writer(new HeadersHold(BulkWrites.over(original.dataWriter(), socket)));
         this.context = new EdgeContext(this, original, requests, writer);
         DataReader identified = original.dataReader();
         if (identified.available() > 0) {

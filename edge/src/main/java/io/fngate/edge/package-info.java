@@ -17,7 +17,8 @@
  * {@code BulkReads}, from the socket's channel), tells HTTP/2 from HTTP/1.x, and runs Helidon's connection
  * over a {@code RequestStream} (heads checked by {@code HeadReader} and {@code HeadParser}, chunked bodies by
  * {@code ChunkedBody}) and an {@code Http10Writer} over a {@code HeadersHold} (which lets a response's head leave
- * in one write with its first body bytes); {@code ResponseListener} sees every HTTP/1.x response head;
- * {@code ProblemHandler} shapes every error answer.
+ * in one write with its first body bytes) over {@code BulkWrites} (plain sockets: each write in one system call);
+ * {@code BulkReads} and {@code BulkWrites} share {@code DirectBuffers}; {@code ResponseListener} sees every
+ * HTTP/1.x response head; {@code ProblemHandler} shapes every error answer and tells the {@code EdgeListener}.
  */
 package io.fngate.edge;

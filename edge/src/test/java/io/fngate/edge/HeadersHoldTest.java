@@ -224,27 +224,12 @@ class HeadersHoldTest {
 
     /** The sizes of the socket writes the server made to the exchange's client (JFR's jdk.SocketWrite). */
     private static List<Long> socketWrites(Exchange exchange) throws Exception {
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("edge-writes", ".jfr");
-        try (jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
-            recording.enable("jdk.SocketWrite").withThreshold(java.time.Duration.ZERO);
-            recording.start();
-            int clientPort;
+        return SocketWriteEvents.during(() -> {
             try (AutoCloseable client = exchange.run()) {
-                clientPort = client instanceof RawClient r ? r.localPort() : ((H2Client) client).localPort();
                 Thread.sleep(200); // the server's last writes after the client read its answer
+                return client instanceof RawClient r ? r.localPort() : ((H2Client) client).localPort();
             }
-            recording.stop();
-            recording.dump(file);
-            List<Long> writes = new ArrayList<>();
-            for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
-                if (e.getInt("port") == clientPort) {
-                    writes.add(e.getLong("bytesWritten"));
-                }
-            }
-            return writes;
-        } finally {
-            java.nio.file.Files.deleteIfExists(file);
-        }
+        });
     }
 
     private static final class Ctx implements SocketContext {
