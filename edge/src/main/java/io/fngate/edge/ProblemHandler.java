@@ -28,8 +28,6 @@ final class ProblemHandler implements DirectHandler {
     private static final HeaderName NVCF_STATUS = HeaderNames.create("nvcf-status");
     private static final HeaderName EXPOSE = HeaderNames.create("Access-Control-Expose-Headers");
 
-    private static final HeaderName USER_AGENT = HeaderNames.USER_AGENT;
-
     /** The edge told of every answer, or null. */
     private final Edge edge;
 
@@ -74,8 +72,8 @@ final class ProblemHandler implements DirectHandler {
             Optional<String> userAgent = Optional.empty();
             if (request != null) {
                 method = nonEmpty(request.method());
-                path = nonEmpty(request.path()).map(p -> p.indexOf('?') < 0 ? p : p.substring(0, p.indexOf('?')));
-                userAgent = request.headers().first(USER_AGENT);
+                path = nonEmpty(request.path()).map(ProblemHandler::withoutQuery);
+                userAgent = request.headers().first(HeaderNames.USER_AGENT);
             }
             edge.answered(problem, method, path, Optional.empty(), userAgent, -1);
         }
@@ -92,6 +90,11 @@ final class ProblemHandler implements DirectHandler {
             return builder.build();
         }
         return builder.entity(problem.toBytes()).build();
+    }
+
+    private static String withoutQuery(String path) {
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
     }
 
     private static Optional<String> nonEmpty(String s) {
