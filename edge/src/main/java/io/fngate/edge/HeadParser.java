@@ -81,8 +81,7 @@ final class HeadParser {
         } catch (Rejected r) {
             throw reject(r.problem(), r.detail());
         }
-        int query = target.origin().indexOf('?');
-        validPath = query < 0 ? target.origin() : target.origin().substring(0, query);
+        validPath = RequestTarget.withoutQuery(target.origin());
         Fields fields = fields(lineEnd + 2);
         long contentLength = contentLength(fields);
         boolean chunked = chunked(fields);

@@ -72,7 +72,7 @@ final class ProblemHandler implements DirectHandler {
             Optional<String> userAgent = Optional.empty();
             if (request != null) {
                 method = nonEmpty(request.method());
-                path = nonEmpty(request.path()).map(ProblemHandler::withoutQuery);
+                path = nonEmpty(request.path()).map(RequestTarget::withoutQuery);
                 userAgent = request.headers().first(HeaderNames.USER_AGENT);
             }
             edge.answered(problem, method, path, Optional.empty(), userAgent, -1);
@@ -90,11 +90,6 @@ final class ProblemHandler implements DirectHandler {
             return builder.build();
         }
         return builder.entity(problem.toBytes()).build();
-    }
-
-    private static String withoutQuery(String path) {
-        int query = path.indexOf('?');
-        return query < 0 ? path : path.substring(0, query);
     }
 
     private static Optional<String> nonEmpty(String s) {

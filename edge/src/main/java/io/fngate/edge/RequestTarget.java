@@ -14,6 +14,12 @@ import java.util.Locale;
  */
 record RequestTarget(String origin, String authority, String scheme) {
 
+    /** A request target's path: everything before its query (for logs). */
+    static String withoutQuery(String target) {
+        int query = target.indexOf('?');
+        return query < 0 ? target : target.substring(0, query);
+    }
+
     /**
      * @param head whether the request is a HEAD (for the answer when refused)
      * @throws Rejected when the target is none of the accepted forms, or holds a {@code #}
